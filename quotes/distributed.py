@@ -1,0 +1,129 @@
+"""Extraction on a Dask cluster, streamed and in input order.
+
+The input is cut lazily into partitions of ``partition_size`` documents; only ``max_in_flight``
+partitions exist at once (submitted, running or waiting to be collected), so a corpus of any
+size runs in bounded memory on the client. Each worker process loads its spaCy pipeline once
+(``_extractor`` caches it per model name) and sends back plain :class:`~quotes.records.Article`
+dataclasses. Results are yielded in input order, so one writer on the client produces the same
+database as a single-process run.
+
+``address`` is a scheduler address (``tcp://host:8786``) or ``local:N`` for a throwaway
+``LocalCluster`` of N single-threaded worker processes, closed when the iterator ends.
+"""
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections import deque
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from quotes.records import Article, Document
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
+
+    from quotes import Extractor
+
+LOCAL_PREFIX = "local:"
+
+# One extractor per model name in each worker process: loading the model costs seconds and
+# hundreds of MB, extracting a partition costs far less, so it must outlive the task.
+_EXTRACTORS: dict[str | None, Extractor] = {}
+
+
+class PartitionError(RuntimeError):
+    """A partition's task failed on the cluster (an exception in extraction or a lost worker)."""
+
+    def __init__(self, first_origin: str, size: int, cause: BaseException):
+        self.first_origin = first_origin
+        self.size = size
+        super().__init__(
+            f"Dask extraction failed for the partition of {size} document(s) starting at "
+            f"{first_origin}: {type(cause).__name__}: {cause}"
+        )
+
+
+def _extractor(model: str | None) -> Extractor:
+    """This process's extractor for ``model`` (``None``: the default model), loaded on first use."""
+    if model not in _EXTRACTORS:
+        from quotes import Extractor
+
+        _EXTRACTORS[model] = Extractor(model=model) if model else Extractor()
+    return _EXTRACTORS[model]
+
+
+def extract_partition(documents: list[Document], model: str | None, batch_size: int) -> list[Article]:
+    """Run on a worker: extract one partition with the worker's cached pipeline."""
+    return list(_extractor(model).pipe(documents, batch_size=batch_size))
+
+
+def _origin(document: Document) -> str:
+    """How an error message names a document: where it came from, else its id."""
+    return document.origin or f"document id {document.doc_id}"
+
+
+@contextlib.contextmanager
+def _client(address: str) -> Iterator[Client]:
+    """A client on ``address``; for ``local:N`` also a LocalCluster that lives as long as it."""
+    from distributed import Client, LocalCluster
+
+    if not address.startswith(LOCAL_PREFIX):
+        with Client(address) as client:
+            yield client
+        return
+    n_workers = int(address[len(LOCAL_PREFIX):])
+    if n_workers < 1:
+        raise ValueError(f"{address!r}: a local cluster needs at least one worker")
+    # Single-threaded worker processes: spaCy holds the GIL, so threads would only queue.
+    with LocalCluster(
+        n_workers=n_workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+    ) as cluster, Client(cluster) as client:
+        yield client
+
+
+def extract_on_dask(
+    documents: Iterable[Document],
+    address: str,
+    *,
+    batch_size: int = 32,
+    model: str | None = None,
+    partition_size: int = 256,
+    max_in_flight: int | None = None,
+) -> Iterator[Article]:
+    """Extract ``documents`` on the cluster at ``address`` and yield their Articles in input order.
+
+    ``max_in_flight`` bounds the partitions submitted but not yet yielded (default: two per
+    worker thread, so every worker has its next partition queued while it runs one).
+    Raises :class:`PartitionError` naming the first document of a partition whose task failed.
+    """
+    if partition_size < 1:
+        raise ValueError("partition_size must be at least 1")
+    with _client(address) as client:
+        if max_in_flight is None:
+            max_in_flight = max(2, 2 * sum(client.nthreads().values()))
+        # Only the first origin and the size stay on the client: enough to name a failure.
+        pending: deque[tuple[Future, str, int]] = deque()
+        for partition in _partitions(documents, partition_size):
+            future = client.submit(extract_partition, partition, model, batch_size, pure=False)
+            pending.append((future, _origin(partition[0]), len(partition)))
+            if len(pending) >= max_in_flight:
+                yield from _collect(*pending.popleft())
+        while pending:
+            yield from _collect(*pending.popleft())
+
+
+def _partitions(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    iterator = iter(documents)
+    while partition := list(itertools.islice(iterator, size)):
+        yield partition
+
+
+def _collect(future: Future, first_origin: str, size: int) -> list[Article]:
+    try:
+        return future.result()
+    except Exception as error:
+        raise PartitionError(first_origin, size, error) from error
