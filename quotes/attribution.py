@@ -1,0 +1,329 @@
+"""Tie quoted and reported content to its cue and speaker mention, from the dependency parse.
+
+Input: a parsed ``Doc``, the quoted stretches from :mod:`quotes.marks` and the lexicon.
+Output: :class:`Attribution` records in character offsets, with the speaker still a *mention*
+(``he``, ``the envoy``); :mod:`quotes.resolution` turns mentions into names.
+
+The rules, in the order they claim content:
+
+1. a cue verb (``said``, ``told``, ``wrote``…) with a content clause: indirect speech, or a mixed
+   quote when the clause holds quoted words, or a direct quote when it is all in marks;
+2. a cue verb next to a quotation: ``“…,” he said, “…”`` and ``X said: “…”``;
+3. ``according to X``;
+4. a quotation with no cue that fills its paragraph continues the previous speaker.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from .lexicon import Lexicon
+from .marks import Quoted
+
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+CONTENT_DEPS = {"ccomp"}
+MENTION_CUT_DEPS = {"appos", "relcl", "acl", "punct", "advcl", "cc", "conj", "prep"}
+OBJECT_DEPS = {"dobj", "dative", "iobj"}
+CONTENT_ROLES = {"speech", "tell", "write", "conduit"}
+ADJACENT_ROLES = CONTENT_ROLES | {"direct"}
+TRIM = " \t\n,;:—–-"
+# A quotation with no cue continues the previous speaker only this many paragraphs later.
+FLOATING_REACH = 2
+
+
+@dataclass
+class Attribution:
+    """Content (character offsets) attributed to a cue and a speaker mention."""
+
+    start: int
+    end: int
+    kind: str
+    cue: Span | None
+    speaker: Span | None
+    addressee: Span | None = None
+    conduit: Span | None = None
+    conduit_cue: Span | None = None
+    parent: "Attribution | None" = None  # continued (floating or split) from this attribution
+    quoted: list[Quoted] = field(default_factory=list)
+
+
+class _QuoteIndex:
+    """Answers "is this character inside marks?" in O(log n)."""
+
+    def __init__(self, quoted: list[Quoted]):
+        self.quoted = quoted
+        self.starts = [q.outer_start for q in quoted]
+
+    def containing(self, char: int) -> Quoted | None:
+        i = bisect.bisect_right(self.starts, char) - 1
+        if i >= 0 and char < self.quoted[i].outer_end:
+            return self.quoted[i]
+        return None
+
+    def within(self, start: int, end: int) -> list[Quoted]:
+        i = bisect.bisect_left(self.starts, start)
+        out = []
+        while i < len(self.quoted) and self.quoted[i].outer_start < end:
+            out.append(self.quoted[i])
+            i += 1
+        j = bisect.bisect_right(self.starts, start) - 1
+        if j >= 0 and self.quoted[j].outer_start < start < self.quoted[j].outer_end:
+            out.insert(0, self.quoted[j])
+        return out
+
+
+def attribute(doc: Doc, quoted: list[Quoted], lexicon: Lexicon, skip: list[tuple[int, int]]) -> list[Attribution]:
+    """All attributions in ``doc``, ordered by content start.
+
+    ``skip`` holds character ranges (headlines, link lines) where nothing is attributed.
+    """
+    text = doc.text
+    index = _QuoteIndex(quoted)
+    skipped = _RangeSet(skip)
+    found: list[Attribution] = []
+    claimed: set[Quoted] = set()
+
+    for tok in doc:
+        if tok.pos_ not in ("VERB", "AUX") and tok.lower_ != "according":
+            continue
+        if index.containing(tok.idx) or skipped.contains(tok.idx):
+            continue
+        if tok.lower_ == "according":
+            att = _according_to(tok, text, index)
+        else:
+            role = lexicon.cue_role(tok.lemma_)
+            if role not in ADJACENT_ROLES or tok.pos_ != "VERB":
+                continue
+            att = _from_cue(tok, role, text, index, lexicon)
+        if att is None:
+            continue
+        for extra in ([att] if not isinstance(att, list) else att):
+            claimed.update(extra.quoted)
+            found.append(extra)
+
+    found.sort(key=lambda a: a.start)
+    found = _drop_overlaps(found)
+    claimed = {q for a in found for q in a.quoted}
+    found.extend(_floating(doc, quoted, claimed, found, skipped))
+    found.sort(key=lambda a: a.start)
+    return found
+
+
+def _from_cue(verb: Token, role: str, text: str, index: _QuoteIndex, lexicon: Lexicon) -> Attribution | list[Attribution] | None:
+    speaker_tok, conduit_tok, conduit_cue = _speaker_of(verb, lexicon)
+    if role == "conduit":
+        return None  # "Reuters quoted X as saying": the inner speech verb carries the content
+    addressee = _addressee_of(verb) if role == "tell" else None
+    cue = verb.doc[verb.i : verb.i + 1]
+    clause = next((c for c in verb.children if c.dep_ in CONTENT_DEPS), None)
+    if clause is not None and role != "direct":
+        start, end = _clause_chars(clause, text)
+        if end > start:
+            inside = index.within(start, end)
+            kind, start, end = _kind_of(text, start, end, inside)
+            return Attribution(start, end, kind, cue, _mention(speaker_tok), _mention(addressee),
+                               _mention(conduit_tok), conduit_cue, quoted=inside)
+    adjacent = _adjacent_quotes(verb, text, index)
+    if not adjacent:
+        return None
+    return [
+        Attribution(q.start, q.end, "direct", cue, _mention(speaker_tok), _mention(addressee),
+                    _mention(conduit_tok), conduit_cue, quoted=[q])
+        for q in adjacent
+    ]
+
+
+def _according_to(tok: Token, text: str, index: _QuoteIndex) -> Attribution | None:
+    to = next((c for c in tok.children if c.lower_ == "to"), None)
+    source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+    if source is None:
+        return None
+    phrase_start, phrase_end = tok.left_edge.idx, _end_char(to.right_edge)
+    head = tok.head
+    while head.dep_ not in ("ROOT", "ccomp", "conj") and head.head.i != head.i:
+        head = head.head
+    start, end = head.left_edge.idx, _end_char(head.right_edge)
+    if phrase_start - start < end - phrase_end:
+        start = phrase_end
+    else:
+        end = phrase_start
+    start, end = _trim(text, start, end)
+    if end - start < 15:
+        return None
+    inside = index.within(start, end)
+    kind, start, end = _kind_of(text, start, end, inside)
+    cue = tok.doc[tok.i : to.i + 1]
+    return Attribution(start, end, kind, cue, _mention(source), quoted=inside)
+
+
+def _speaker_of(verb: Token, lexicon: Lexicon) -> tuple[Token | None, Token | None, Span | None]:
+    """(speaker, conduit, conduit cue) heads for a cue verb.
+
+    Walks up through participles and coordination ("…, saying", "smiled and said") to the
+    clause that has a subject, and recognises "X quoted Y as saying" / "Y was quoted as saying".
+    """
+    node = verb
+    for _ in range(6):
+        subj = next((c for c in node.children if c.dep_ in SUBJECT_DEPS), None)
+        if node.i != verb.i and lexicon.cue_role(node.lemma_) == "conduit":
+            obj = next((c for c in node.children if c.dep_ in OBJECT_DEPS), None)
+            agent = next((g for c in node.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+            cue = node.doc[node.i : node.i + 1]
+            if obj is not None:
+                return obj, subj, cue
+            if subj is not None and subj.dep_ == "nsubjpass":
+                return subj, agent, cue
+        if subj is not None:
+            conduit = _outlet_source(node, lexicon)
+            return subj, conduit, (node.doc[node.i : node.i + 1] if conduit is not None else None)
+        if node.dep_ in ("advcl", "xcomp", "conj", "pcomp", "prep", "acl") and node.head.i != node.i:
+            node = node.head
+            continue
+        break
+    return None, None, None
+
+
+def _outlet_source(verb: Token, lexicon: Lexicon) -> Token | None:
+    """A news outlet the words reached us through: "according to a report in The Times, X said"."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("according", "in", "to"):
+            for tok in child.subtree:
+                if tok.ent_type_ == "ORG" and tok.ent_iob_ == "B":
+                    ent = next((e for e in tok.doc.ents if e.start == tok.i), None)
+                    if ent is not None and lexicon.is_outlet(ent.text):
+                        return tok
+    return None
+
+
+def _addressee_of(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ in OBJECT_DEPS), None)
+
+
+def _mention(tok: Token | None) -> Span | None:
+    """The noun phrase a head token stands for, without appositions and relative clauses."""
+    if tok is None:
+        return None
+    doc = tok.doc
+    if tok.ent_type_:
+        ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+        if ent is not None and ent.root.i == tok.i:
+            left = min([ent.start] + [c.left_edge.i for c in tok.lefts if c.i < ent.start and c.dep_ in ("det", "amod", "compound", "poss", "nmod")])
+            return doc[left : ent.end]
+    left, right = tok.i, tok.i
+    for child in tok.lefts:
+        if child.dep_ not in MENTION_CUT_DEPS:
+            left = min(left, child.left_edge.i)
+    for child in tok.rights:
+        if child.dep_ in MENTION_CUT_DEPS and not (child.dep_ == "prep" and child.lower_ == "of"):
+            break
+        right = max(right, child.right_edge.i)
+    return doc[left : right + 1]
+
+
+def _clause_chars(clause: Token, text: str) -> tuple[int, int]:
+    toks = list(clause.subtree)
+    start_tok = toks[0]
+    if start_tok.dep_ == "mark" and start_tok.head.i == clause.i and start_tok.lower_ in ("that", "whether", "if"):
+        start_tok = toks[1] if len(toks) > 1 else start_tok
+    return _trim(text, start_tok.idx, _end_char(toks[-1]))
+
+
+def _kind_of(text: str, start: int, end: int, inside: list[Quoted]) -> tuple[str, int, int]:
+    """direct when the content is all one quotation, mixed when it holds one, else indirect."""
+    if not inside:
+        return "indirect", start, end
+    first, last = inside[0], inside[-1]
+    outside = text[start:first.outer_start] + text[last.outer_end:end]
+    if len(inside) == 1 and not any(ch.isalnum() for ch in outside):
+        return "direct", first.start, first.end
+    return "mixed", min(start, first.outer_start), max(end, last.outer_end)
+
+
+def _adjacent_quotes(verb: Token, text: str, index: _QuoteIndex) -> list[Quoted]:
+    """Quotations in the cue's sentence (or just across its edges) with only attribution between."""
+    sent = verb.sent
+    lo = sent.start_char
+    hi = sent.end_char
+    # a quotation may begin in the sentence and run past it ("X said: “A. B.”")
+    candidates = [q for q in index.within(max(0, lo - 2), hi) if q.outer_end > lo - 2]
+    out = []
+    for q in candidates:
+        if q.outer_end <= verb.idx:
+            between = text[q.outer_end : verb.idx]
+        elif q.outer_start >= verb.idx:
+            between = text[_end_char(verb) : q.outer_start]
+        else:
+            continue
+        words = between.split()
+        if len(words) <= 8 and "." not in between.strip(" ,") and ";" not in between:
+            out.append(q)
+    return out
+
+
+def _floating(doc: Doc, quoted: list[Quoted], claimed: set[Quoted], found: list[Attribution],
+              skipped: "_RangeSet") -> list[Attribution]:
+    """Quotations with no cue that continue the latest speaker.
+
+    Only a quotation that is most of its paragraph and reads as speech (a few words, not a
+    title) counts; scare quotes and titles inside a sentence stay unattributed.
+    """
+    text = doc.text
+    out = []
+    by_start = sorted(found, key=lambda a: a.end)
+    ends = [a.end for a in by_start]
+    for q in quoted:
+        if q in claimed or skipped.contains(q.outer_start):
+            continue
+        para_start = text.rfind("\n", 0, q.outer_start) + 1
+        para_end = text.find("\n", q.outer_end)
+        para_end = len(text) if para_end < 0 else para_end
+        paragraph = text[para_start:para_end].strip()
+        words = text[q.start:q.end].split()
+        if len(words) < 5 or len(text[q.outer_start:q.outer_end]) < 0.6 * len(paragraph):
+            continue
+        i = bisect.bisect_right(ends, q.outer_start) - 1
+        if i < 0:
+            continue
+        prev = by_start[i]
+        gap = text[prev.end : q.outer_start]
+        if gap.count("\n\n") + (gap.count("\n") if "\n\n" not in gap else 0) > FLOATING_REACH * 2:
+            continue
+        if prev.speaker is None:
+            continue
+        out.append(Attribution(q.start, q.end, "direct", None, prev.speaker, parent=prev, quoted=[q]))
+    return out
+
+
+def _drop_overlaps(found: list[Attribution]) -> list[Attribution]:
+    """Keep one attribution per stretch: a nested attribution stays only if it is strictly inside."""
+    out: list[Attribution] = []
+    for att in found:
+        clash = next((o for o in out if o.start == att.start and o.end == att.end), None)
+        if clash is not None:
+            continue
+        out.append(att)
+    return out
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in TRIM:
+        start += 1
+    while end > start and text[end - 1] in TRIM:
+        end -= 1
+    return start, end
+
+
+def _end_char(tok: Token) -> int:
+    return tok.idx + len(tok.text)
+
+
+class _RangeSet:
+    def __init__(self, ranges: list[tuple[int, int]]):
+        self.ranges = sorted(ranges)
+        self.starts = [r[0] for r in self.ranges]
+
+    def contains(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.ranges[i][1]

@@ -1,0 +1,205 @@
+"""Score extraction against annotated news, beside textacy's ``direct_quotations`` baseline.
+
+The figures follow the reference scorer of the shared evaluation data (``score.py``) exactly:
+
+* a predicted quote matches a gold one when their character spans, trimmed of quote marks,
+  spaces and trailing punctuation, overlap by at least half their union (Jaccard >= 0.5);
+  matching is one-to-one, largest overlap first; gold marked ``optional`` never counts;
+* span, exact (identical trimmed boundaries) and end-to-end (span and speaker right) P/R/F1;
+* speaker accuracy on matched quotes: names compared as token sets without titles, last tokens
+  equal (``speaker_key="speaker"``), or surface mentions contained in one another ("mention");
+* chain: of matched gold quotes with 2+ links, the share whose chain is right; kind likewise.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TextIO
+
+TRIM = " \t\n\"'“”‘’«»„‟‹›,.;:!?-—–"
+TITLES = {"mr", "mrs", "ms", "dr", "the", "president", "minister", "envoy", "sir", "prof"}
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in TRIM:
+        start += 1
+    while end > start and text[end - 1] in TRIM:
+        end -= 1
+    return start, end
+
+
+def _name_tokens(name: str | None) -> list[str]:
+    tokens = re.findall(r"[\w’']+", (name or "").lower().replace("’s", "").replace("'s", ""))
+    return [t for t in tokens if t not in TITLES]
+
+
+def same_speaker(pred: str | None, gold: str | None) -> bool:
+    """Resolved names agree: one's tokens contain the other's and the last tokens are equal.
+
+    >>> same_speaker("de Mistura", "Staffan de Mistura"), same_speaker("Akar", "Shoygu")
+    (True, False)
+    """
+    p, g = _name_tokens(pred), _name_tokens(gold)
+    return bool(p and g) and p[-1] == g[-1] and (set(p) <= set(g) or set(g) <= set(p))
+
+
+def same_mention(pred: str | None, gold: str | None) -> bool:
+    p, g = _name_tokens(pred), _name_tokens(gold)
+    return bool(p and g) and (set(p) <= set(g) or set(g) <= set(p))
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"p": p, "r": r, "f": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def _match(text: str, preds: list[dict], golds: list[dict], min_jaccard: float) -> list[tuple[dict, dict]]:
+    spans_p = [_trim(text, int(q["start"]), int(q["end"])) for q in preds]
+    spans_g = [_trim(text, q["start"], q["end"]) for q in golds]
+    pairs = []
+    for i, (ps, pe) in enumerate(spans_p):
+        for j, (gs, ge) in enumerate(spans_g):
+            inter = max(0, min(pe, ge) - max(ps, gs))
+            union = max(pe, ge) - min(ps, gs)
+            if union and inter / union >= min_jaccard:
+                pairs.append((inter / union, i, j))
+    used_p, used_g, matched = set(), set(), []
+    for _, i, j in sorted(pairs, reverse=True):
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            matched.append((i, j))
+    return [(preds[i] | {"_span": spans_p[i]}, golds[j] | {"_span": spans_g[j]}) for i, j in matched]
+
+
+def score(gold_docs: dict[str, dict], pred_docs: dict[str, dict], speaker_key: str = "speaker",
+          min_jaccard: float = 0.5) -> dict[str, Any]:
+    """Figures for ``pred_docs`` against ``gold_docs`` (both keyed by document id)."""
+    c = dict.fromkeys(("tp", "fp", "fn", "xtp", "xfp", "xfn", "spk", "chain_n", "chain_ok", "kind_n", "kind_ok"), 0)
+    for doc_id, gold in gold_docs.items():
+        text = gold["text"]
+        preds = [q for q in pred_docs.get(doc_id, {}).get("quotes", [])
+                 if 0 <= int(q["start"]) < int(q["end"]) <= len(text)]
+        golds = gold["quotes"]
+        matched = _match(text, preds, golds, min_jaccard)
+        for p, g in matched:
+            if g.get("optional"):
+                continue
+            c["tp"] += 1
+            exact = p["_span"] == g["_span"]
+            c["xtp"] += exact
+            c["xfp"] += not exact
+            c["xfn"] += not exact
+            if speaker_key == "mention":
+                c["spk"] += same_mention(p.get("speaker_mention") or p.get("speaker"), g.get("speaker_mention"))
+            else:
+                c["spk"] += same_speaker(p.get("speaker"), g.get("speaker"))
+            if g.get("kind") and p.get("kind"):
+                c["kind_n"] += 1
+                c["kind_ok"] += p["kind"] == g["kind"]
+            chain = g.get("source_chain") or []
+            if len(chain) >= 2:
+                pred_chain = [x for x in (p.get("source_chain") or []) if x]
+                c["chain_n"] += 1
+                c["chain_ok"] += len(pred_chain) == len(chain) and all(map(same_speaker, pred_chain, chain))
+        unmatched = len(preds) - len(matched)
+        missed = sum(1 for g in golds if not g.get("optional")) - sum(1 for _, g in matched if not g.get("optional"))
+        c["fp"] += unmatched
+        c["xfp"] += unmatched
+        c["fn"] += missed
+        c["xfn"] += missed
+    return {
+        "docs": len(gold_docs),
+        "span": _prf(c["tp"], c["fp"], c["fn"]),
+        "exact": _prf(c["xtp"], c["xfp"], c["xfn"]),
+        "speaker": c["spk"] / c["tp"] if c["tp"] else 0.0,
+        "end2end": _prf(c["spk"], c["fp"] + c["tp"] - c["spk"], c["fn"] + c["tp"] - c["spk"]),
+        "chain": c["chain_ok"] / c["chain_n"] if c["chain_n"] else None,
+        "kind": c["kind_ok"] / c["kind_n"] if c["kind_n"] else None,
+        "counts": c,
+    }
+
+
+def textacy_quotes(doc) -> list[dict[str, Any]]:
+    """textacy's ``direct_quotations`` as prediction dicts (its speaker is the raw mention)."""
+    from textacy.extract.triples import direct_quotations
+
+    try:
+        triples = list(direct_quotations(doc))
+    except ValueError:  # textacy gives up on an odd number of quotation marks
+        return []
+    out = []
+    for speaker, cue, content in triples:
+        mention = " ".join(t.text for t in speaker)
+        out.append({"start": content.start_char, "end": content.end_char, "kind": "direct",
+                    "speaker": mention, "speaker_mention": mention, "cue": " ".join(t.text for t in cue)})
+    return out
+
+
+def load_jsonl(path: str | Path) -> dict[str, dict]:
+    with open(path, encoding="utf-8") as f:
+        return {d["id"]: d for d in map(json.loads, filter(str.strip, f))}
+
+
+def predict(gold_docs: Iterable[dict], extractor=None, batch_size: int = 16, n_process: int = 1,
+            baseline: bool = True) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Our predictions and textacy's, from one parse of each document."""
+    from .extractor import Extractor
+    from .records import Article
+
+    extractor = extractor or Extractor()
+    ours: dict[str, dict] = {}
+    theirs: dict[str, dict] = {}
+    documents = ({"id": d["id"], "text": d["text"]} for d in gold_docs)
+    for document, offset, last, doc in extractor.parse(documents, batch_size, n_process):
+        article = ours.setdefault(document.doc_id, Article(document).to_dict())
+        for q in doc._.quotes:
+            article["quotes"].append(q.to_dict() | {"start": q.start + offset, "end": q.end + offset})
+        if baseline:
+            base = theirs.setdefault(document.doc_id, {"id": document.doc_id, "quotes": []})
+            for q in textacy_quotes(doc):
+                base["quotes"].append(q | {"start": q["start"] + offset, "end": q["end"] + offset})
+    return ours, theirs
+
+
+def report(results: dict[str, dict[str, Any]], out: TextIO = sys.stdout) -> None:
+    """Print the figures of each system side by side."""
+    names = list(results)
+    fmt = lambda d: f"P {d['p']:.3f} R {d['r']:.3f} F1 {d['f']:.3f}"
+    opt = lambda v: "-" if v is None else f"{v:.3f}"
+    rows = [
+        ("span", lambda r: fmt(r["span"])),
+        ("exact", lambda r: fmt(r["exact"])),
+        ("speaker", lambda r: f"{r['speaker']:.3f}"),
+        ("end2end", lambda r: fmt(r["end2end"])),
+        ("chain", lambda r: opt(r["chain"])),
+        ("kind", lambda r: opt(r["kind"])),
+        ("quotes", lambda r: f"{r['counts']['tp'] + r['counts']['fp']} predicted, {r['counts']['tp'] + r['counts']['fn']} gold"),
+    ]
+    width = 34
+    print(f"{'':9}" + "".join(f"{n:<{width}}" for n in names), file=out)
+    for label, cell in rows:
+        print(f"{label:9}" + "".join(f"{cell(results[n]):<{width}}" for n in names), file=out)
+
+
+def main(gold_path: str | Path, speaker_key: str = "speaker", pred_path: str | Path | None = None,
+         n_process: int = 1, baseline: bool = True, model: str | None = None, out: TextIO = sys.stdout) -> dict[str, Any]:
+    """Extract from the gold file's texts, print the figures, return ours."""
+    from .extractor import Extractor
+
+    gold = load_jsonl(gold_path)
+    ours, theirs = predict(gold.values(), Extractor(model=model), n_process=n_process, baseline=baseline)
+    if pred_path:
+        with open(pred_path, "w", encoding="utf-8") as f:
+            for article in ours.values():
+                f.write(json.dumps(article, ensure_ascii=False) + "\n")
+    results = {"quotes": score(gold, ours, speaker_key)}
+    if baseline:
+        results["textacy"] = score(gold, theirs, speaker_key)
+    print(f"{Path(gold_path).name}: {len(gold)} documents, speakers compared as {speaker_key}", file=out)
+    report(results, out)
+    return results["quotes"]

@@ -1,0 +1,45 @@
+"""Paragraphs and lines that carry no reported speech: headlines, repeated teasers, link lists.
+
+Scraped articles repeat their headline and carry "related article" teasers between paragraphs.
+Such lines are short and end without sentence punctuation, or occur more than once.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+_LINE = re.compile(r"[^\n]+")
+_SENTENCE_END = tuple(".!?:\"”’'»)…")
+HEADLINE_MAX_WORDS = 16
+
+
+def boilerplate_lines(text: str) -> list[tuple[int, int]]:
+    """Character ranges of headline-like lines.
+
+    >>> t = "Big news today\\n\\nHe said it was “fine.”\\n\\nBig news today\\n"
+    >>> [t[s:e] for s, e in boilerplate_lines(t)]
+    ['Big news today', 'Big news today']
+    """
+    lines = [(m.start(), m.end(), m.group().strip()) for m in _LINE.finditer(text)]
+    seen: dict[str, int] = {}
+    for _, _, line in lines:
+        seen[line] = seen.get(line, 0) + 1
+    out = []
+    for start, end, line in lines:
+        if not line:
+            continue
+        headline = not line.endswith(_SENTENCE_END) and len(line.split()) <= HEADLINE_MAX_WORDS
+        if headline or (seen[line] > 1 and len(line.split()) <= 2 * HEADLINE_MAX_WORDS):
+            out.append((start, end))
+    return out
+
+
+@Language.component("quotes_paragraphs")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """Start a sentence after every line break, so no sentence (or quote) spans two paragraphs."""
+    for tok in doc[:-1]:
+        if tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+    return doc

@@ -1,0 +1,62 @@
+"""Word lists the rules read: cue lemmas with their roles, titles, nominal heads, news outlets.
+
+They live as plain files in ``quotes/data`` so that they can be read, diffed and grown without
+touching code. ``Lexicon.load()`` reads them once; pass ``Lexicon.load(cues=path)`` to use your own
+cue list (a TSV of ``lemma<TAB>role``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+CUE_ROLES = {"speech", "tell", "write", "conduit", "belief", "phrase", "direct"}
+
+
+def _data_lines(name: str, path: str | Path | None = None) -> list[str]:
+    text = Path(path).read_text("utf-8") if path else resources.files("quotes.data").joinpath(name).read_text("utf-8")
+    return [line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The rules' vocabulary.
+
+    >>> lex = Lexicon.load()
+    >>> lex.cue_role("say"), lex.cue_role("tell"), lex.cue_role("believe"), lex.cue_role("eat")
+    ('speech', 'tell', 'belief', None)
+    """
+
+    cues: dict[str, str]
+    titles: frozenset[str]
+    nominals: dict[str, str]
+    outlets: frozenset[str]
+
+    @classmethod
+    def load(cls, cues: str | Path | None = None) -> "Lexicon":
+        return _load(str(cues) if cues else None)
+
+    def cue_role(self, lemma: str) -> str | None:
+        return self.cues.get(lemma.lower())
+
+    def is_outlet(self, name: str) -> bool:
+        key = name.lower().removeprefix("the ").strip()
+        return key in self.outlets
+
+
+@lru_cache(maxsize=8)
+def _load(cues_path: str | None) -> Lexicon:
+    cues = {}
+    for line in _data_lines("cues.tsv", cues_path):
+        lemma, role, *_ = line.split("\t")
+        if role not in CUE_ROLES:
+            raise ValueError(f"{cues_path or 'cues.tsv'}: unknown role {role!r} for {lemma!r}")
+        cues[lemma.strip().lower()] = role
+    nominals = dict(line.split("\t")[:2] for line in _data_lines("nominals.tsv"))
+    return Lexicon(
+        cues=cues,
+        titles=frozenset(t.lower() for t in _data_lines("titles.txt")),
+        nominals=nominals,
+        outlets=frozenset(o.lower().removeprefix("the ") for o in _data_lines("outlets.txt")),
+    )

@@ -1,0 +1,88 @@
+"""Find text between quotation marks, straight from the characters.
+
+Works on the raw string rather than on tokens so that offsets are exact and marks that the
+tokenizer glues to words (``“close``) are still seen. Handles “…”, „…“, «…», ‹…›, "…", ‘…’ and
+'…' (single marks only where they cannot be apostrophes), nesting, and the news convention for
+quotes running over several paragraphs: each paragraph opens with a mark, only the last closes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MARKS = re.compile(r"[\"'“”„‟«»‹›‘’‚\n]")
+_PAIRS = {"“": "”", "„": "“”", "‟": "”", "«": "»", "‹": "›", '"': '"', "‘": "’", "'": "'", "‚": "‘’"}
+_OPENERS_ONLY = {"“", "„", "‟", "«", "‹", "‚"}
+_SINGLE = {"‘", "'", "’", "‚"}
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """A stretch in quotation marks: ``start``/``end`` exclude the marks, ``outer_*`` include them."""
+
+    start: int
+    end: int
+    outer_start: int
+    outer_end: int
+
+
+def _opens(text: str, i: int) -> bool:
+    """A symmetric or single mark opens when it starts a word: after space/start/bracket/dash."""
+    before = text[i - 1] if i else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before.isspace() or before in "([{—–-/“‘«\"'") and not after.isspace()
+
+
+def _closes(text: str, i: int) -> bool:
+    before = text[i - 1] if i else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if text[i] in _SINGLE and after.isalpha():
+        return False  # an apostrophe inside a word: don't, Idlib’s
+    return not before.isspace() or after.isspace() or after in ".,;:!?)"
+
+
+def find_quoted(text: str) -> list[Quoted]:
+    """Top-level quoted stretches of ``text``, in order.
+
+    >>> t = 'He said: “It is “done”, ‘really’.” Then: "yes" and don’t.'
+    >>> [t[q.start:q.end] for q in find_quoted(t)]
+    ['It is “done”, ‘really’.', 'yes']
+    """
+    found: list[Quoted] = []
+    stack: list[tuple[str, int]] = []
+    para_start = 0
+    carried: int | None = None  # outer start of a quote still open at the end of a paragraph
+
+    def end_paragraph(pos: int) -> None:
+        nonlocal carried, stack
+        if stack and stack[0][1] == _first_visible(text, para_start) and stack[0][0] not in _SINGLE:
+            carried = stack[0][1] if carried is None else carried
+        else:
+            carried = None
+        stack = []
+
+    for m in _MARKS.finditer(text):
+        ch, i = m.group(), m.start()
+        if ch == "\n":
+            if text.count("\n", para_start, i + 1) and text[para_start:i].strip():
+                end_paragraph(i)
+                para_start = i + 1
+            continue
+        if stack and ch in _PAIRS[stack[-1][0]] and (ch in _OPENERS_ONLY or _closes(text, i) or ch in "”»›"):
+            opener, start = stack.pop()
+            if not stack:
+                outer = carried if carried is not None else start
+                carried = None
+                found.append(Quoted(outer + 1, i, outer, i + 1))
+            continue
+        if ch in _OPENERS_ONLY or (ch in "\"'‘" and _opens(text, i)):
+            if carried is not None and not stack and i != _first_visible(text, para_start):
+                carried = None  # the continuation convention needs the mark to open the paragraph
+            stack.append((ch, i))
+    return found
+
+
+def _first_visible(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos

@@ -1,0 +1,227 @@
+"""Resolve speaker mentions ("he", "the envoy", "De Mistura") to the entity they denote.
+
+spaCy has no offline coreference model, so this is a small rule system over a per-document
+registry: every PERSON/ORG/GPE/NORP name, grouped (people by surname), with the titles and
+appositions seen around it ("envoy Staffan de Mistura", "De Mistura, an Italian-Swedish
+diplomat", "his Russian counterpart Sergey Shoygu"). A mention then resolves by its form:
+
+* a name       -> the longest name of its group ("McCallum" -> "Doug McCallum");
+* a pronoun    -> the latest speaker or subject of the right type (he/she: PERSON, it: ORG);
+* a description-> the entity whose descriptions share its head noun and modifiers
+                  ("the Russian minister" -> "his Russian counterpart Sergey Shoygu");
+* an organisation's statement ("a Russian Defense Ministry statement") -> the organisation.
+Anything else keeps its own words ("a spokesperson"), with no type.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from .lexicon import Lexicon
+from .records import Entity
+
+NAME_TYPES = {"PERSON", "ORG", "GPE", "NORP"}
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+GROUP_PRONOUNS = {"they", "them"}
+THING_PRONOUNS = {"it"}
+FIRST_PERSON = {"i", "we", "me", "us"}
+DESCRIPTION_DEPS = {"compound", "amod", "nmod", "poss", "det"}
+
+
+@dataclass
+class _Group:
+    entity: Entity
+    mentions: list[int] = field(default_factory=list)  # token offsets, in order
+    words: set[str] = field(default_factory=set)  # lemmas of descriptions, for matching
+    subject_at: list[int] = field(default_factory=list)  # where it is a clause subject
+
+
+@dataclass(frozen=True)
+class Resolved:
+    name: str
+    type: str | None
+
+
+class Registry:
+    """The named entities of one document and what is said about them."""
+
+    def __init__(self, doc: Doc, lexicon: Lexicon):
+        self.doc = doc
+        self.lexicon = lexicon
+        self.groups: list[_Group] = []
+        self._by_key: dict[tuple[str, str], _Group] = {}
+        for ent in doc.ents:
+            if ent.label_ in NAME_TYPES:
+                self._add(ent)
+
+    # -- building -----------------------------------------------------------------
+    def _key(self, ent: Span) -> tuple[str, str]:
+        words = self._name_words(ent)
+        if ent.label_ == "PERSON":
+            return ("PERSON", words[-1].lower() if words else ent.text.lower())
+        return (ent.label_, " ".join(w.lower() for w in words))
+
+    def _name_words(self, ent: Span) -> list[str]:
+        words = [t.text for t in ent if not t.is_punct or t.text in ".-"]
+        while words and words[0].lower() in self.lexicon.titles | {"the"}:
+            words = words[1:]
+        if words and words[-1].lower() in ("’s", "'s"):
+            words = words[:-1]
+        return words
+
+    def _add(self, ent: Span) -> None:
+        words = self._name_words(ent)
+        if not words:
+            return
+        name = " ".join(words).replace(" .", ".").replace(" - ", "-").replace(" -", "-")
+        key = self._key(ent)
+        group = self._by_key.get(key)
+        if group is None:
+            group = _Group(Entity(name, ent.label_))
+            self._by_key[key] = group
+            self.groups.append(group)
+        elif len(name) > len(group.entity.name):
+            group.entity.name = name
+        group.mentions.append(ent.start)
+        if ent.root.dep_ in ("nsubj", "nsubjpass"):
+            group.subject_at.append(ent.start)
+        for description in self._descriptions(ent):
+            if description.text not in group.entity.descriptions:
+                group.entity.descriptions.append(description.text)
+            group.words.update(t.lemma_.lower() for t in description if t.is_alpha and not t.is_stop)
+            if description.root.lemma_ == "counterpart":
+                group.words.update(self._counterpart_titles(description.root))
+        for tok in ent:
+            if tok.lower_ in self.lexicon.titles:
+                group.words.add(tok.lemma_.lower())
+                if tok.text not in group.entity.descriptions:
+                    group.entity.descriptions.append(tok.text)
+
+    def _descriptions(self, ent: Span) -> list[Span]:
+        """Titles before the name and appositions around it."""
+        doc, root = self.doc, ent.root
+        out = []
+        lefts = [c for c in root.lefts if c.i < ent.start and c.dep_ in DESCRIPTION_DEPS and c.pos_ != "DET"]
+        if lefts:
+            out.append(doc[min(c.left_edge.i for c in lefts) : ent.start])
+        for child in root.rights:
+            if child.dep_ == "appos":
+                out.append(_without_clauses(child))
+        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN"):
+            out.append(_without_clauses(root.head, stop=ent.start))
+        return [s for s in out if len(s) and not all(t.is_stop or t.is_punct for t in s)]
+
+    def _counterpart_titles(self, counterpart) -> set[str]:
+        """"X and his Russian counterpart Y": Y holds X's title (minister, president…)."""
+        other = counterpart.head if counterpart.dep_ == "conj" else None
+        if other is None:
+            return set()
+        group = self._by_key.get(("PERSON", other.text.lower()))
+        return {w for w in (group.words if group else ()) if w in self.lexicon.titles}
+
+    # -- resolving ------------------------------------------------------------------
+    def entities(self) -> list[Entity]:
+        return [g.entity for g in self.groups]
+
+    def group_of(self, span: Span) -> _Group | None:
+        """The group of the name that heads ``span`` ("the U.N. envoy" is not the U.N.)."""
+        for ent in span.ents:
+            if ent.label_ in NAME_TYPES and ent.start <= span.root.i < ent.end:
+                return self._by_key.get(self._key(ent))
+        return None
+
+    def resolve(self, mention: Span | None, at: int, recent: list[Resolved], exclude: set[str] = frozenset()) -> Resolved | None:
+        """The entity ``mention`` (found at token ``at``) denotes, given the speakers so far."""
+        if mention is None:
+            return None
+        head = mention.root
+        lower = head.lower_
+        if lower in FIRST_PERSON and len(mention) == 1:
+            return Resolved(mention.text, None)
+        if lower in PERSON_PRONOUNS:
+            return self._latest("PERSON", at, recent, exclude) or Resolved(mention.text, None)
+        if lower in THING_PRONOUNS:
+            return self._latest("ORG", at, recent, exclude) or Resolved(mention.text, None)
+        if lower in GROUP_PRONOUNS:
+            last = recent[-1] if recent else None
+            if last is not None and last.type in ("ORG", "NORP", "GPE", None) and last.name.lower() not in ("he", "she"):
+                return last
+            return Resolved(mention.text, None)
+        group = self.group_of(mention)
+        if group is not None:
+            if group.entity.type == "NORP" or (group.entity.type == "GPE" and head.pos_ == "NOUN"):
+                # "a Russian official", "the Syrian government": the nationality is not the speaker
+                pass
+            else:
+                return Resolved(group.entity.name, group.entity.type)
+        return self._describe(mention, at, exclude)
+
+    def _latest(self, type_: str, at: int, recent: list[Resolved], exclude: set[str]) -> Resolved | None:
+        for r in reversed(recent[-2:]):
+            if r.type == type_ and r.name not in exclude:
+                return r
+        best, best_at = None, -1
+        for g in self.groups:
+            if g.entity.type != type_ or g.entity.name in exclude:
+                continue
+            prior = [i for i in (g.subject_at or g.mentions) if i < at]
+            if prior and prior[-1] > best_at:
+                best, best_at = g, prior[-1]
+        return Resolved(best.entity.name, best.entity.type) if best else None
+
+    def _describe(self, mention: Span, at: int, exclude: set[str]) -> Resolved | None:
+        head = mention.root
+        words = {t.lemma_.lower() for t in mention if t.is_alpha and not t.is_stop}
+        head_lemma = head.lemma_.lower()
+        nominal_type = self.lexicon.nominals.get(head_lemma)
+        if nominal_type == "ORG" and head_lemma in ("statement", "report", "release"):
+            # "a Russian Defense Ministry statement": the organisation inside speaks
+            org = self._org_inside(mention)
+            if org is not None:
+                return org
+        best, best_score = None, 0.0
+        for g in self.groups:
+            if g.entity.name in exclude or g.entity.type not in ("PERSON", "ORG"):
+                continue
+            if head_lemma not in g.words and head_lemma not in {w.lower() for w in g.entity.name.split()}:
+                continue
+            score = 1 + len(words & g.words)
+            prior = [i for i in g.mentions if i < at]
+            score += 0.5 if prior else 0.0
+            score += 0.001 * (max(prior) if prior else -min(g.mentions, default=0))
+            if score > best_score:
+                best, best_score = g, score
+        if best is not None:
+            return Resolved(best.entity.name, best.entity.type)
+        if nominal_type == "ORG" and head_lemma not in ("statement", "report", "release"):
+            latest = self._latest("ORG", at, [], exclude)
+            if latest is not None and head_lemma in ("agency", "department", "ministry", "company", "firm", "police", "government", "office"):
+                return latest
+        text = mention.text
+        return Resolved(text, nominal_type if nominal_type == "PERSON" else None)
+
+    def _org_inside(self, mention: Span) -> Resolved | None:
+        ents = [e for e in mention.ents if e.label_ in ("ORG", "GPE", "NORP")]
+        if not ents:
+            return None
+        start, end = ents[0].start, ents[-1].end
+        span = mention.doc[start:end]
+        group = self.group_of(span)
+        name = " ".join(t.text for t in span if not t.is_punct or t.text in ".-")
+        if group is not None and group.entity.type == "ORG" and len(group.entity.name) >= len(name):
+            return Resolved(group.entity.name, "ORG")
+        return Resolved(name, "ORG")
+
+
+def _without_clauses(tok, stop: int | None = None) -> Span:
+    doc = tok.doc
+    left = tok.left_edge.i
+    right = tok.i
+    for child in tok.rights:
+        if child.dep_ in ("relcl", "acl", "punct", "appos", "advcl", "cc", "conj"):
+            break
+        right = max(right, child.right_edge.i)
+    if stop is not None:
+        right = min(right, stop - 1)
+    return doc[left : right + 1]
