@@ -1,0 +1,363 @@
+"""The quotes database: schema, idempotence, replacement, shared speakers, merge, crash safety.
+
+Every article here comes from the real Extractor on the bundled fixtures (the seed article and
+fixtures/articles), so the assertions are about what the pipeline really stores.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import pickle
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from quotes.records import Article, Document
+from quotes.store import Store, merge, paragraph_around
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "fixtures" / "sochi-idlib-article.txt"
+ARTICLES = ROOT / "fixtures" / "articles"
+DATABASE_DOC = ROOT / "docs" / "database.md"
+
+# Columns that hold wall-clock time: the only ones allowed to differ between equivalent runs.
+TIMESTAMPS = {"added"}
+TABLE_ORDER = {
+    "documents": "id",
+    "speakers": "id",
+    "document_speakers": "document_id, speaker_id",
+    "quotes": "id",
+    "chain_links": "quote_id, position",
+    "errors": "origin, message",
+}
+
+
+@pytest.fixture(scope="session")
+def extractor():
+    import quotes
+
+    return quotes.Extractor()
+
+
+def seed_document(doc_id: str = "sochi-idlib", text: str | None = None) -> Document:
+    text = SEED.read_text(encoding="utf-8") if text is None else text
+    return Document(text, id=doc_id, title=text.splitlines()[0], origin=str(SEED))
+
+
+def fixture_documents() -> list[Document]:
+    from quotes.readers import read_inputs
+
+    return [d for d in read_inputs([str(ARTICLES)]) if isinstance(d, Document)]
+
+
+@pytest.fixture(scope="session")
+def seed_article(extractor) -> Article:
+    return extractor.extract(SEED.read_text(encoding="utf-8"), doc_id="sochi-idlib")
+
+
+@pytest.fixture(scope="session")
+def corpus(extractor) -> list[Article]:
+    """The seed, a shorter second report sharing its speakers, and the other fixture articles."""
+    seed_text = SEED.read_text(encoding="utf-8")
+    # The second report keeps only the Security Council paragraphs: same envoy, fewer quotes.
+    council = "\n\n".join(p for p in seed_text.split("\n\n") if "envoy" in p or "council" in p)
+    documents = [seed_document(), seed_document("council-report", council), *fixture_documents()]
+    return list(extractor.pipe(documents))
+
+
+def dump(path: Path) -> dict[str, list[tuple]]:
+    """Every row of every table, timestamps left out, in primary-key order."""
+    conn = sqlite3.connect(path)
+    try:
+        tables: dict[str, list[tuple]] = {}
+        for table, order in TABLE_ORDER.items():
+            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] not in TIMESTAMPS]
+            select = ", ".join(f'"{c}"' for c in columns)
+            tables[table] = conn.execute(f"SELECT {select} FROM {table} ORDER BY {order}").fetchall()
+        # The search index must agree with the table it indexes.
+        tables["search:committee"] = conn.execute(
+            "SELECT q.id FROM quotes_fts f JOIN quotes q ON q.rowid = f.rowid "
+            "WHERE quotes_fts MATCH 'committee' ORDER BY q.id"
+        ).fetchall()
+        return tables
+    finally:
+        conn.close()
+
+
+def fts_is_consistent(path: Path) -> bool:
+    conn = sqlite3.connect(path)
+    try:
+        for table in ("quotes_fts", "speakers_fts"):
+            conn.execute(f"INSERT INTO {table}({table}) VALUES('integrity-check')")
+        return True
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
+def store_all(path: Path, articles: list[Article], batch_size: int = 64) -> list[str]:
+    with Store(path) as store:
+        return [status for _, status in store.add_many(articles, batch_size=batch_size)]
+
+
+def test_seed_article_is_stored_as_the_extractor_found_it(tmp_path, seed_article):
+    db = tmp_path / "quotes.db"
+    with Store(db) as store:
+        assert store.add(seed_article) == "added"
+        assert store.summary()["quotes"] == len(seed_article.quotes) >= 8
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    text = conn.execute("SELECT text FROM documents WHERE id = 'sochi-idlib'").fetchone()["text"]
+    for row in conn.execute("SELECT * FROM quotes"):
+        assert text[row["start"] : row["end"]] == row["text"]
+        # The paragraph context holds the quote at the stored offsets.
+        para = row["paragraph"]
+        assert para[row["paragraph_quote_start"] : row["paragraph_quote_end"]] == row["text"]
+        assert text[row["paragraph_start"] :].startswith(para)
+
+    mistura = [q for q in seed_article.quotes if q.speaker == "Staffan de Mistura"]
+    speaker = conn.execute("SELECT * FROM speakers WHERE name = 'Staffan de Mistura'").fetchone()
+    assert speaker["type"] == "PERSON"
+    assert speaker["quote_count"] == len(mistura) >= 3
+    entity = seed_article.entity("Staffan de Mistura")
+    assert set(json.loads(speaker["descriptions"])) == set(entity.descriptions)
+    addressees = {
+        r[0]
+        for r in conn.execute(
+            "SELECT a.name FROM quotes q JOIN speakers a ON a.id = q.addressee_id "
+            "WHERE q.speaker_id = ?",
+            (speaker["id"],),
+        )
+    }
+    assert addressees == {q.addressee for q in mistura if q.addressee}
+    assert any("Security Council" in name for name in addressees)
+
+    # "Every quote relayed through Reuters" is one join.
+    relayed = conn.execute(
+        "SELECT q.text FROM chain_links l JOIN speakers s ON s.id = l.speaker_id "
+        "JOIN quotes q ON q.id = l.quote_id WHERE s.name = 'Reuters' AND l.role = 'conduit'"
+    ).fetchall()
+    expected = [q for q in seed_article.quotes if q.source_chain[:1] == ["Reuters"]]
+    assert [r[0] for r in relayed] == [q.text for q in expected]
+    assert "swift decisions" in relayed[0][0]
+    # quote_view draws the chain with arrows, outermost source first.
+    chain = conn.execute(
+        "SELECT chain FROM quote_view WHERE quote_id = (SELECT quote_id FROM chain_links l "
+        "JOIN speakers s ON s.id = l.speaker_id WHERE s.name = 'Reuters')"
+    ).fetchone()[0]
+    assert chain == " → ".join(expected[0].source_chain)
+    assert chain.startswith("Reuters → ")
+    conn.close()
+
+
+def test_rerun_on_the_same_input_changes_nothing(tmp_path, corpus):
+    db = tmp_path / "quotes.db"
+    assert set(store_all(db, corpus, batch_size=2)) == {"added"}
+    first = dump(db)
+    assert store_all(db, corpus, batch_size=2) == ["unchanged"] * len(corpus)
+    assert dump(db) == first
+    with Store(db) as store:
+        assert all(store.is_current(a.document) for a in corpus)
+        assert not store.is_current(seed_document(text=SEED.read_text() + "\nMore."))
+        assert not store.is_current(dataclasses.replace(corpus[0].document, title="Retitled"))
+
+
+def test_speakers_are_shared_across_documents(tmp_path, corpus):
+    db = tmp_path / "quotes.db"
+    store_all(db, corpus)
+    expected = sum(q.speaker == "Staffan de Mistura" for a in corpus for q in a.quotes)
+    conn = sqlite3.connect(db)
+    rows = conn.execute(
+        "SELECT quote_count, document_count FROM speakers WHERE name = 'Staffan de Mistura'"
+    ).fetchall()
+    assert rows == [(expected, 2)]
+    # Every count is what the rows say, for every speaker.
+    wrong = conn.execute(
+        "SELECT name FROM speakers s WHERE quote_count != "
+        "(SELECT count(*) FROM quotes WHERE speaker_id = s.id)"
+    ).fetchall()
+    assert wrong == []
+
+
+def test_changed_text_replaces_the_documents_quotes(tmp_path, extractor, corpus):
+    db = tmp_path / "quotes.db"
+    store_all(db, corpus)
+    council = next(a for a in corpus if a.id == "council-report")
+    # The council report is rewritten without the envoy's last warning.
+    new_text = "\n\n".join(p for p in council.text.split("\n\n") if "warned" not in p)
+    assert new_text != council.text
+    revised = extractor.extract(new_text, doc_id="council-report")
+    with Store(db) as store:
+        assert store.add(revised) == "updated"
+    conn = sqlite3.connect(db)
+    stored = conn.execute(
+        "SELECT text FROM quotes WHERE document_id = 'council-report' ORDER BY start"
+    ).fetchall()
+    assert [r[0] for r in stored] == [q.text for q in sorted(revised.quotes, key=lambda q: q.start)]
+    assert not any("unfortunate case" in r[0] for r in stored)
+    expected = sum(
+        q.speaker == "Staffan de Mistura"
+        for a in corpus
+        if a.id != "council-report"
+        for q in a.quotes
+    ) + sum(q.speaker == "Staffan de Mistura" for q in revised.quotes)
+    assert conn.execute(
+        "SELECT quote_count FROM speakers WHERE name = 'Staffan de Mistura'"
+    ).fetchone() == (expected,)
+    conn.close()
+    assert fts_is_consistent(db)
+    # The result is exactly what storing the revised corpus from scratch gives.
+    fresh = tmp_path / "fresh.db"
+    store_all(fresh, [revised if a.id == "council-report" else a for a in corpus])
+    assert dump(db) == dump(fresh)
+
+
+def test_speakers_without_quotes_left_are_removed(tmp_path, extractor, seed_article):
+    db = tmp_path / "quotes.db"
+    with Store(db) as store:
+        store.add(seed_article)
+        quiet = extractor.extract("The committee met on Tuesday.", doc_id="sochi-idlib")
+        assert store.add(quiet) == "updated"
+        assert store.summary() == {"documents": 1, "quotes": 0, "speakers": 0, "errors": 0}
+    assert fts_is_consistent(db)
+
+
+def test_order_of_input_does_not_change_the_database(tmp_path, corpus):
+    forward, backward = tmp_path / "forward.db", tmp_path / "backward.db"
+    store_all(forward, corpus, batch_size=3)
+    store_all(backward, corpus[::-1], batch_size=1)
+    assert dump(forward) == dump(backward)
+
+
+def test_merge_of_shards_equals_a_single_run(tmp_path, corpus):
+    single = tmp_path / "single.db"
+    store_all(single, corpus)
+    shards = [tmp_path / "shard-0.db", tmp_path / "shard-1.db"]
+    store_all(shards[0], corpus[0::2])
+    store_all(shards[1], corpus[1::2])
+    with Store(shards[0]) as store:
+        store.record_error("feed.jsonl:7", "not JSON")
+    with Store(single) as store:
+        store.record_error("feed.jsonl:7", "not JSON")
+    merged = tmp_path / "merged.db"
+    counts = merge(shards, merged)
+    assert counts == {"added": len(corpus)}
+    assert dump(merged) == dump(single)
+    assert fts_is_consistent(merged)
+    # Merging again adds nothing.
+    assert merge(shards, merged) == {"unchanged": len(corpus)}
+    assert dump(merged) == dump(single)
+    with pytest.raises(ValueError):
+        merge([merged], merged)
+
+
+def test_errors_are_recorded_once(tmp_path):
+    with Store(tmp_path / "quotes.db") as store:
+        store.record_error("bad/latin1.txt", "not UTF-8")
+        store.record_error("bad/latin1.txt", "not UTF-8")
+        store.record_error("bad/empty.txt", "empty document")
+        assert store.summary()["errors"] == 2
+
+
+def test_database_is_wal_and_readers_do_not_block_the_writer(tmp_path, corpus):
+    db = tmp_path / "quotes.db"
+    store_all(db, corpus[:1])
+    reader = sqlite3.connect(db, timeout=0)
+    assert reader.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    reader.execute("BEGIN")
+    before = reader.execute("SELECT count(*) FROM documents").fetchone()
+    # A reader holding a snapshot open neither blocks the writer nor sees a half batch.
+    assert set(store_all(db, corpus[1:])) == {"added"}
+    assert reader.execute("SELECT count(*) FROM documents").fetchone() == before
+    reader.execute("COMMIT")
+    assert reader.execute("SELECT count(*) FROM documents").fetchone() == (len(corpus),)
+    reader.close()
+
+
+KILLED_WRITER = textwrap.dedent(
+    """
+    import pickle, sys, time
+    from quotes.store import Store
+
+    articles = pickle.load(open(sys.argv[2], "rb"))
+    store = Store(sys.argv[1])
+    first, rest = articles[:2], articles[2:]
+    for _ in store.add_many(first, batch_size=2):
+        pass
+    write = Store._write_article
+
+    def write_then_stall(self, article, affected):
+        status = write(self, article, affected)
+        if article.id == rest[1].id:  # inside the second batch, documents already written
+            print("mid-batch", flush=True)
+            time.sleep(600)
+        return status
+
+    Store._write_article = write_then_stall
+    for _ in store.add_many(rest, batch_size=len(rest)):
+        pass
+    """
+)
+
+
+def test_a_killed_writer_leaves_whole_documents_and_a_rerun_completes(tmp_path, corpus):
+    db = tmp_path / "quotes.db"
+    pickled = tmp_path / "articles.pickle"
+    pickled.write_bytes(pickle.dumps(corpus))
+    writer = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(db), str(pickled)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        assert writer.stdout.readline().strip() == "mid-batch"
+    finally:
+        os.kill(writer.pid, signal.SIGKILL)
+        writer.wait(timeout=30)
+    with Store(db) as store:
+        assert store.summary()["documents"] == 2
+        assert store.summary()["quotes"] == sum(len(a.quotes) for a in corpus[:2])
+        assert [s for _, s in store.add_many(corpus)] == ["unchanged"] * 2 + ["added"] * (len(corpus) - 2)
+    uninterrupted = tmp_path / "uninterrupted.db"
+    store_all(uninterrupted, corpus)
+    assert dump(db) == dump(uninterrupted)
+    assert fts_is_consistent(db)
+
+
+def test_paragraph_is_the_line_holding_the_quote():
+    text = "Title\n\n  He said “yes” today.  \nNext line."
+    start = text.index("yes")
+    para_start, para_end = paragraph_around(text, start, start + 3)
+    assert text[para_start:para_end] == "He said “yes” today."
+    # A quote running over a line break takes both lines.
+    start = text.index("today")
+    para_start, para_end = paragraph_around(text, start, text.index("Next") + 4)
+    assert text[para_start:para_end] == "He said “yes” today.  \nNext line."
+
+
+def sql_examples() -> list[str]:
+    """The ```sql blocks under "SQL examples" in docs/database.md."""
+    doc = DATABASE_DOC.read_text(encoding="utf-8")
+    section = doc.split("## SQL examples", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sql\n(.*?)```", section, flags=re.S)
+
+
+def test_docs_sql_examples_run_and_find_the_seed_quotes(tmp_path, corpus):
+    examples = sql_examples()
+    assert 3 <= len(examples) <= 5
+    db = tmp_path / "quotes.db"
+    store_all(db, corpus)
+    conn = sqlite3.connect(db)
+    for sql in examples:
+        rows = conn.execute(sql).fetchall()
+        assert rows, f"no rows from the documented example:\n{sql}"
+    conn.close()
