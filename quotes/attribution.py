@@ -29,6 +29,7 @@ OBJECT_DEPS = {"dobj", "dative", "iobj"}
 CONTENT_ROLES = {"speech", "tell", "write", "conduit"}
 ADJACENT_ROLES = CONTENT_ROLES | {"direct"}
 TRIM = " \t\n,;:—–-"
+MIN_INDIRECT_WORDS = 3
 # A quotation with no cue continues the previous speaker only this many paragraphs later.
 FLOATING_REACH = 2
 
@@ -112,17 +113,23 @@ def attribute(doc: Doc, quoted: list[Quoted], lexicon: Lexicon, skip: list[tuple
 
 
 def _from_cue(verb: Token, role: str, text: str, index: _QuoteIndex, lexicon: Lexicon) -> Attribution | list[Attribution] | None:
-    speaker_tok, conduit_tok, conduit_cue = _speaker_of(verb, lexicon)
-    if role == "conduit":
+    if role == "conduit" or _is_comparison(verb):
         return None  # "Reuters quoted X as saying": the inner speech verb carries the content
+    speaker_tok, conduit_tok, conduit_cue = _speaker_of(verb, lexicon)
+    if speaker_tok is not None and verb.dep_ == "relcl":
+        if speaker_tok.tag_ not in ("WP", "WDT"):
+            return None  # "…whom the couple claims they adopted": the content is cut off
+        speaker_tok = verb.head  # "China, which called it …"
+    if speaker_tok is None:
+        return None  # "when asked whether…", "to say that…": nobody speaks
     addressee = _addressee_of(verb) if role == "tell" else None
     cue = verb.doc[verb.i : verb.i + 1]
-    clause = next((c for c in verb.children if c.dep_ in CONTENT_DEPS), None)
-    if clause is not None and role != "direct":
-        start, end = _clause_chars(clause, text)
-        if end > start:
-            inside = index.within(start, end)
-            kind, start, end = _kind_of(text, start, end, inside)
+    span = _content_chars(verb, text, lexicon) if role != "direct" else None
+    if span is not None:
+        start, end = span
+        inside = index.within(start, end)
+        kind, start, end = _kind_of(text, start, end, inside)
+        if kind != "indirect" or len(text[start:end].split()) >= MIN_INDIRECT_WORDS:
             return Attribution(start, end, kind, cue, _mention(speaker_tok), _mention(addressee),
                                _mention(conduit_tok), conduit_cue, quoted=inside)
     adjacent = _adjacent_quotes(verb, text, index)
@@ -133,6 +140,43 @@ def _from_cue(verb: Token, role: str, text: str, index: _QuoteIndex, lexicon: Le
                     _mention(conduit_tok), conduit_cue, quoted=[q])
         for q in adjacent
     ]
+
+
+def _is_comparison(verb: Token) -> bool:
+    """"…lower than TransLink says they are": a comparison, not a report."""
+    return any(c.lower_ in ("than", "as") and c.dep_ in ("mark", "advmod", "prep") for c in verb.children)
+
+
+def _content_chars(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int] | None:
+    """Character span of what the cue verb reports, or None.
+
+    The complement clause gives the core; parsers often hang the clause's last phrases on the
+    verb, so content that follows the cue runs on to the end of the sentence (or the next cue),
+    and content before it ("Y, X said") starts at the sentence start.
+    """
+    sent = verb.sent
+    clause = next((c for c in verb.children if c.dep_ in CONTENT_DEPS), None)
+    if clause is None and verb.dep_ == "parataxis" and verb.head.i != verb.i:
+        # "Police, Sinclair says, have no policies…": the cue interrupts the content
+        head = verb.head
+        start, end = _trim(text, head.left_edge.idx, _end_char(head.right_edge))
+        return (start, end) if end > start else None
+    if clause is None:
+        return None
+    start, end = _clause_chars(clause, text)
+    if clause.i > verb.i:
+        stop = sent.end
+        for tok in verb.doc[clause.right_edge.i + 1 : sent.end]:
+            if tok.pos_ == "VERB" and lexicon.cue_role(tok.lemma_) in ADJACENT_ROLES or tok.lower_ == "according":
+                stop = tok.i
+                break
+        if stop > clause.right_edge.i + 1:
+            end = max(end, _trim(text, start, _end_char(verb.doc[stop - 1]))[1])
+    else:
+        first = min([verb.i] + [c.left_edge.i for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i > clause.i])
+        start = min(start, _trim(text, sent.start_char, end)[0])
+        end = max(end, _trim(text, start, verb.doc[first].idx)[1])
+    return (start, end) if end > start else None
 
 
 def _according_to(tok: Token, text: str, index: _QuoteIndex) -> Attribution | None:
@@ -281,7 +325,10 @@ def _floating(doc: Doc, quoted: list[Quoted], claimed: set[Quoted], found: list[
         para_end = len(text) if para_end < 0 else para_end
         paragraph = text[para_start:para_end].strip()
         words = text[q.start:q.end].split()
-        if len(words) < 5 or len(text[q.outer_start:q.outer_end]) < 0.6 * len(paragraph):
+        before = text[para_start:q.outer_start].rstrip()
+        starts_sentence = not before or before.endswith((".", "!", "?", "”", '"', "’", ":"))
+        fills_paragraph = len(text[q.outer_start:q.outer_end]) >= 0.6 * len(paragraph)
+        if len(words) < 3 or not (starts_sentence or fills_paragraph) or _is_title(words):
             continue
         i = bisect.bisect_right(ends, q.outer_start) - 1
         if i < 0:
@@ -294,6 +341,12 @@ def _floating(doc: Doc, quoted: list[Quoted], claimed: set[Quoted], found: list[
             continue
         out.append(Attribution(q.start, q.end, "direct", None, prev.speaker, parent=prev, quoted=[q]))
     return out
+
+
+def _is_title(words: list[str]) -> bool:
+    """“The Lord of the Rings”: every content word capitalised, no sentence punctuation."""
+    content = [w for w in words if len(w) > 3]
+    return bool(content) and all(w[0].isupper() for w in content) and not words[-1].endswith((".", "!", "?", ","))
 
 
 def _drop_overlaps(found: list[Attribution]) -> list[Attribution]:

@@ -25,7 +25,7 @@ def build_quotes(doc: Doc, attributions: list[Attribution], registry: Registry, 
     quotes: list[Quote] = []
     for att in sorted(attributions, key=_order):
         at = att.speaker.start if att.speaker is not None else _token_at(doc, att.start)
-        addressee = registry.resolve(att.addressee, at, [], set()) if att.addressee is not None else None
+        addressee = registry.resolve_addressee(att.addressee, at) if att.addressee is not None else None
         if addressee is not None and addressee.name.lower() in GENERIC_ADDRESSEES:
             addressee = None
         if att.parent is not None and id(att.parent) in resolved_of:
@@ -36,6 +36,7 @@ def build_quotes(doc: Doc, attributions: list[Attribution], registry: Registry, 
         resolved_of[id(att)] = speaker
         if speaker is not None and speaker.type in ("PERSON", "ORG"):
             recent.append(speaker)
+            registry.note_speaker(at, speaker)
         chain = _chain(att, speaker, addressee, registry, lexicon, publisher, at)
         cue = att.cue.text if att.cue is not None else (att.parent.cue.text if att.parent is not None and att.parent.cue is not None else None)
         quotes.append(Quote(

@@ -35,6 +35,7 @@ class _Group:
     mentions: list[int] = field(default_factory=list)  # token offsets, in order
     words: set[str] = field(default_factory=set)  # lemmas of descriptions, for matching
     subject_at: list[int] = field(default_factory=list)  # where it is a clause subject
+    gender: str | None = None  # "male" | "female" | None (unknown): for he/she
 
 
 @dataclass(frozen=True)
@@ -46,14 +47,39 @@ class Resolved:
 class Registry:
     """The named entities of one document and what is said about them."""
 
-    def __init__(self, doc: Doc, lexicon: Lexicon):
+    def __init__(self, doc: Doc, lexicon: Lexicon, quoted_chars=None):
         self.doc = doc
         self.lexicon = lexicon
+        self.quoted_chars = quoted_chars  # char -> inside quotation marks?
         self.groups: list[_Group] = []
+        self.speaker_mentions: list[tuple[int, Resolved]] = []
         self._by_key: dict[tuple[str, str], _Group] = {}
         for ent in doc.ents:
             if ent.label_ in NAME_TYPES:
                 self._add(ent)
+        self._merge_acronyms()
+        for g in self.groups:
+            if g.entity.type == "PERSON":
+                g.gender = _gender(g.entity.name, g.entity.descriptions)
+        self._by_name = {g.entity.name: g for g in self.groups}
+
+    def _merge_acronyms(self) -> None:
+        """"IRCC" is "Immigration, Refugees and Citizenship Canada" when the initials agree."""
+        orgs = [g for g in self.groups if g.entity.type == "ORG"]
+        for short in orgs:
+            name = short.entity.name.replace(".", "")
+            if not (2 <= len(name) <= 6 and name.isupper()):
+                continue
+            for full in orgs:
+                initials = "".join(w[0] for w in full.entity.name.split() if w[:1].isupper())
+                if full is not short and initials == name:
+                    full.mentions = sorted(full.mentions + short.mentions)
+                    full.words |= short.words
+                    for key, group in self._by_key.items():
+                        if group is short:
+                            self._by_key[key] = full
+                    self.groups.remove(short)
+                    break
 
     # -- building -----------------------------------------------------------------
     def _key(self, ent: Span) -> tuple[str, str]:
@@ -140,7 +166,8 @@ class Registry:
         if lower in FIRST_PERSON and len(mention) == 1:
             return Resolved(mention.text, None)
         if lower in PERSON_PRONOUNS:
-            return self._latest("PERSON", at, recent, exclude) or Resolved(mention.text, None)
+            gender = "female" if lower in ("she", "her") else "male"
+            return self._latest("PERSON", at, recent, exclude, gender) or Resolved(mention.text, None)
         if lower in THING_PRONOUNS:
             return self._latest("ORG", at, recent, exclude) or Resolved(mention.text, None)
         if lower in GROUP_PRONOUNS:
@@ -157,25 +184,35 @@ class Registry:
                 return Resolved(group.entity.name, group.entity.type)
         return self._describe(mention, at, exclude)
 
-    def _latest(self, type_: str, at: int, recent: list[Resolved], exclude: set[str]) -> Resolved | None:
-        for r in reversed(recent[-2:]):
-            if r.type == type_ and r.name not in exclude:
-                return r
+    def _latest(self, type_: str, at: int, recent: list[Resolved], exclude: set[str], gender: str | None = None) -> Resolved | None:
+        """The entity of ``type_`` mentioned last before token ``at`` (names and resolved speakers)."""
         best, best_at = None, -1
         for g in self.groups:
-            if g.entity.type != type_ or g.entity.name in exclude:
+            if g.entity.type != type_ or g.entity.name in exclude or not _agrees(g.gender, gender):
                 continue
-            prior = [i for i in (g.subject_at or g.mentions) if i < at]
+            prior = [i for i in g.mentions if i < at and not self._in_quote(i)]
             if prior and prior[-1] > best_at:
-                best, best_at = g, prior[-1]
-        return Resolved(best.entity.name, best.entity.type) if best else None
+                best, best_at = Resolved(g.entity.name, g.entity.type), prior[-1]
+        for position, r in self.speaker_mentions:
+            if position < at and position > best_at and r.type == type_ and r.name not in exclude:
+                group = self._by_name.get(r.name)
+                if _agrees(group.gender if group else None, gender):
+                    best, best_at = r, position
+        return best
+
+    def note_speaker(self, at: int, resolved: Resolved) -> None:
+        """Remember that ``resolved`` spoke at token ``at``: later pronouns may point back to it."""
+        self.speaker_mentions.append((at, resolved))
+
+    def _in_quote(self, token_i: int) -> bool:
+        return self.quoted_chars is not None and self.quoted_chars(self.doc[token_i].idx)
 
     def _describe(self, mention: Span, at: int, exclude: set[str]) -> Resolved | None:
         head = mention.root
         words = {t.lemma_.lower() for t in mention if t.is_alpha and not t.is_stop}
         head_lemma = head.lemma_.lower()
         nominal_type = self.lexicon.nominals.get(head_lemma)
-        if nominal_type == "ORG" and head_lemma in ("statement", "report", "release"):
+        if head_lemma in DOCUMENT_NOUNS:
             # "a Russian Defense Ministry statement": the organisation inside speaks
             org = self._org_inside(mention)
             if org is not None:
@@ -194,12 +231,28 @@ class Registry:
                 best, best_score = g, score
         if best is not None:
             return Resolved(best.entity.name, best.entity.type)
-        if nominal_type == "ORG" and head_lemma not in ("statement", "report", "release"):
-            latest = self._latest("ORG", at, [], exclude)
-            if latest is not None and head_lemma in ("agency", "department", "ministry", "company", "firm", "police", "government", "office"):
-                return latest
-        text = mention.text
-        return Resolved(text, nominal_type if nominal_type == "PERSON" else None)
+        if head_lemma in DOCUMENT_NOUNS:
+            owner = next((c for c in head.children if c.dep_ == "poss"), None)
+            if owner is not None and owner.lower_ not in ("its", "their", "his", "her"):
+                return self.resolve(_mention_of(owner), at, [], exclude)
+            return self._latest("ORG", at, [], exclude) or Resolved(mention.text, None)
+        definite = any(t.lower_ == "the" and t.dep_ == "det" for t in head.children)
+        if definite and nominal_type == "ORG":
+            return self._latest("ORG", at, [], exclude) or Resolved(mention.text, None)
+        if definite and head.tag_ == "NN" and nominal_type is None:
+            # "the lanky, bespectacled professor": the person the story is about
+            return self._latest("PERSON", at, [], exclude) or Resolved(mention.text, None)
+        return Resolved(mention.text, nominal_type if nominal_type == "PERSON" else None)
+
+    def resolve_addressee(self, mention: Span | None, at: int) -> Resolved | None:
+        """Like :meth:`resolve`, and "a Security Council meeting" -> the Security Council."""
+        resolved = self.resolve(mention, at, [], set())
+        if resolved is not None and resolved.type is None and mention is not None:
+            named = [e for e in mention.ents if e.label_ in ("ORG", "PERSON")]
+            if named:
+                group = self.group_of(named[0])
+                return Resolved(group.entity.name if group else named[0].text, named[0].label_)
+        return resolved
 
     def _org_inside(self, mention: Span) -> Resolved | None:
         ents = [e for e in mention.ents if e.label_ in ("ORG", "GPE", "NORP")]
@@ -209,9 +262,47 @@ class Registry:
         span = mention.doc[start:end]
         group = self.group_of(span)
         name = " ".join(t.text for t in span if not t.is_punct or t.text in ".-")
-        if group is not None and group.entity.type == "ORG" and len(group.entity.name) >= len(name):
+        if group is not None and group.entity.type == "ORG":
+            if len(name) > len(group.entity.name) and name.endswith(group.entity.name):
+                # "Russian Defense Ministry" names the group better than NER's "Defense Ministry"
+                self._by_name[name] = self._by_name.pop(group.entity.name, group)
+                group.entity.name = name
             return Resolved(group.entity.name, "ORG")
         return Resolved(name, "ORG")
+
+
+DOCUMENT_NOUNS = {"statement", "report", "release", "study", "findings", "document", "letter", "survey", "memo", "review"}
+
+
+def _mention_of(tok) -> Span:
+    left = min([tok.i] + [c.left_edge.i for c in tok.lefts if c.dep_ in ("compound", "det", "amod")])
+    return tok.doc[left : tok.i + 1]
+
+
+_DETECTOR = None
+
+
+def _gender(name: str, descriptions: list[str]) -> str | None:
+    """male/female from a title (Mr., Mrs.) or the first name; None when unknown."""
+    titles = {d.lower().rstrip(".") for d in descriptions}
+    if titles & {"mr", "sir", "lord", "king", "prince", "father"}:
+        return "male"
+    if titles & {"mrs", "ms", "miss", "dame", "lady", "queen", "princess"}:
+        return "female"
+    global _DETECTOR
+    if _DETECTOR is None:
+        import gender_guesser.detector
+
+        _DETECTOR = gender_guesser.detector.Detector(case_sensitive=False)
+    parts = name.split()
+    if len(parts) < 2:
+        return None
+    guess = _DETECTOR.get_gender(parts[0])
+    return {"male": "male", "mostly_male": "male", "female": "female", "mostly_female": "female"}.get(guess)
+
+
+def _agrees(known: str | None, wanted: str | None) -> bool:
+    return known is None or wanted is None or known == wanted
 
 
 def _without_clauses(tok, stop: int | None = None) -> Span:
