@@ -1,0 +1,229 @@
+"""Datasette on a quotes database, in process: pages, search, canned queries, JSON, escaping.
+
+The database is built from the bundled fixtures with the real Extractor; expected values are
+taken from the extracted articles, not copied from a previous run.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote as urlquote
+
+import pytest
+
+from quotes.records import Article, Document
+from quotes.serve import database_name, load_metadata, make_datasette
+from quotes.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "fixtures" / "sochi-idlib-article.txt"
+ARTICLES = ROOT / "fixtures" / "articles"
+SCRIPT_QUOTE = "“<script>alert(1)</script> is not an answer to the crisis,” Jane Doe, a city councillor, told reporters on Monday."
+MISTURA = "Staffan de Mistura"
+
+
+@pytest.fixture(scope="module")
+def articles() -> list[Article]:
+    import quotes
+    from quotes.readers import read_inputs
+
+    seed_text = SEED.read_text(encoding="utf-8")
+    documents = [
+        Document(seed_text, id="sochi-idlib", title=seed_text.splitlines()[0]),
+        *[d for d in read_inputs([str(ARTICLES)]) if isinstance(d, Document)],
+        Document(SCRIPT_QUOTE, id="script-test", title="<b>Injected</b> title", url="javascript:alert(2)"),
+    ]
+    return list(quotes.Extractor().pipe(documents))
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory, articles) -> Path:
+    # Not called quotes.db: the metadata must follow the file's name.
+    path = tmp_path_factory.mktemp("datasette") / "news-2018.db"
+    with Store(path) as store:
+        list(store.add_many(articles))
+    return path
+
+
+@pytest.fixture(scope="module")
+def ds(db_path):
+    return make_datasette(db_path)
+
+
+@pytest.fixture(scope="module")
+def get(ds):
+    def get(path: str):
+        response = asyncio.run(ds.client.get(path))
+        assert response.status_code == 200, (path, response.status_code, response.text[:500])
+        return response
+
+    return get
+
+
+@pytest.fixture(scope="module")
+def db(db_path) -> str:
+    return database_name(db_path)
+
+
+def json_rows(get, path: str) -> list[dict]:
+    separator = "&" if "?" in path else "?"
+    return get(f"{path}{separator}_shape=array").json()
+
+
+def quote_row_path(db: str, quote_id: str) -> str:
+    from datasette.utils import tilde_encode
+
+    return f"/{db}/quotes/{tilde_encode(quote_id)}"
+
+
+def test_index_shows_the_title_and_database(get, db):
+    html = get("/").text
+    assert "Quotes: who said what, to whom, and through whom" in html
+    assert f'href="/{db}"' in html
+
+
+def test_database_page_lists_tables_views_and_canned_queries(get, db):
+    html = get(f"/{db}").text
+    for name in ("quotes", "speakers", "documents", "chain_links", "quote_view"):
+        assert f'href="/{db}/{name}"' in html
+    for query in load_metadata()["databases"]["quotes"]["queries"]:
+        assert f'href="/{db}/{query}"' in html
+    assert "One document per article" in html  # the database description
+
+
+def test_quotes_table_facets_on_speakers_by_name(get, db, articles):
+    html = get(f"/{db}/quotes").text
+    assert MISTURA in html
+    data = get(f"/{db}/quotes.json?_facet=speaker_id").json()
+    facet = {v["label"]: v["count"] for v in data["facet_results"]["speaker_id"]["results"]}
+    assert facet[MISTURA] == sum(q.speaker == MISTURA for a in articles for q in a.quotes)
+
+
+def test_quote_view_facets_and_publisher(get, db, articles):
+    data = get(f"/{db}/quote_view.json?_facet=publisher&_facet=kind").json()
+    publishers = {v["value"] for v in data["facet_results"]["publisher"]["results"]}
+    expected = {a.document.publisher for a in articles if a.quotes and a.document.publisher}
+    assert expected and expected <= publishers
+    kinds = {v["value"] for v in data["facet_results"]["kind"]["results"]}
+    assert kinds == {q.kind for a in articles for q in a.quotes}
+
+
+def test_search_box_finds_quotes(get, db):
+    rows = json_rows(get, f"/{db}/quote_view.json?_search=constitutional")
+    # Porter stemming: "constitutional" also finds "constitution".
+    assert rows and all("constitution" in r["quote"].lower() for r in rows)
+    assert {r["speaker"] for r in rows} == {MISTURA}
+    assert 'name="_search"' in get(f"/{db}/quotes").text
+
+
+def test_quote_row_page_highlights_the_quote_and_links_the_speaker(get, db, articles):
+    seed = articles[0]
+    quote = next(q for q in seed.quotes if q.speaker == MISTURA)
+    rows = json_rows(get, f"/{db}/quotes.json?document_id=sochi-idlib&start={quote.start}")
+    html = get(quote_row_path(db, rows[0]["id"])).text
+    assert f'<mark class="quote">{quote.text}</mark>' in html
+    speaker_id = rows[0]["speaker_id"]
+    assert f'href="/{db}/speakers/{speaker_id}">{MISTURA}</a>' in html
+
+
+def test_chain_is_drawn_as_arrows(get, db, articles):
+    relayed = [q for a in articles for q in a.quotes if q.source_chain[:1] == ["Reuters"]]
+    assert relayed
+    rows = json_rows(get, f"/{db}/relayed_through.json?conduit=Reuters")
+    assert [r["quote"] for r in rows] == [q.text for q in relayed]
+    html = get(quote_row_path(db, rows[0]["quote_id"])).text
+    chain = html.split('class="quote-chain"', 1)[1].split("</p>", 1)[0]
+    names = [line.rsplit(">", 1)[-1] for line in chain.split("</a>")[:-1]]
+    assert names == relayed[0].source_chain
+    assert chain.count("&rarr;") == len(relayed[0].source_chain) - 1
+
+
+def test_canned_quotes_by_speaker(get, db, articles):
+    rows = json_rows(get, f"/{db}/quotes_by_speaker.json?speaker={urlquote(MISTURA)}")
+    expected = sorted(q.text for a in articles for q in a.quotes if q.speaker == MISTURA)
+    assert sorted(r["quote"] for r in rows) == expected
+
+
+def test_canned_most_quoted_speakers(get, db, articles):
+    rows = json_rows(get, f"/{db}/most_quoted_speakers.json")
+    counts: dict[str, int] = {}
+    for q in (q for a in articles for q in a.quotes if q.speaker):
+        counts[q.speaker] = counts.get(q.speaker, 0) + 1
+    assert rows[0]["name"] == max(counts, key=counts.get) == MISTURA
+    assert {r["name"]: r["quote_count"] for r in rows} == counts
+
+
+def test_canned_who_spoke_to_whom(get, db, articles):
+    rows = json_rows(get, f"/{db}/who_spoke_to_whom.json")
+    pairs = {(q.speaker, q.addressee) for a in articles for q in a.quotes if q.speaker and q.addressee}
+    assert {(r["speaker"], r["addressee"]) for r in rows} == pairs
+    assert any(s == MISTURA and "Security Council" in a for s, a in pairs)
+
+
+def test_canned_quotes_mentioning_binds_the_term(get, db):
+    rows = json_rows(get, f"/{db}/quotes_mentioning.json?term=constitutional+committee")
+    assert rows and all("constitutional committee" in r["quote"] for r in rows)
+    # FTS syntax in the parameter is searched for, not executed as a query.
+    for term in ('committee" OR "x', ")(*", "'; drop table quotes; --"):
+        assert json_rows(get, f"/{db}/quotes_mentioning.json?term={urlquote(term)}") == []
+
+
+def test_canned_speaker_over_time(get, db, articles):
+    rows = json_rows(get, f"/{db}/speaker_over_time.json?speaker={urlquote(MISTURA)}")
+    assert sum(r["quotes"] for r in rows) == sum(q.speaker == MISTURA for a in articles for q in a.quotes)
+
+
+def test_canned_queries_are_read_only_and_take_bound_parameters():
+    queries = load_metadata()["databases"]["quotes"]["queries"]
+    assert len(queries) == 6
+    for name, query in queries.items():
+        assert not query.get("write"), name
+        assert "{" not in query["sql"], name  # no string formatting, only :params
+
+
+def test_json_api_returns_quotes_with_their_speakers(get, db, articles):
+    data = get(f"/{db}/quote_view.json?speaker={urlquote(MISTURA)}&_shape=objects").json()
+    rows = data["rows"]
+    assert {r["quote"] for r in rows} == {q.text for a in articles for q in a.quotes if q.speaker == MISTURA}
+    assert all(r["document_id"] and r["chain"] for r in rows)
+
+
+def test_every_visible_table_view_and_column_is_described(db_path):
+    metadata = load_metadata()["databases"]["quotes"]["tables"]
+    conn = sqlite3.connect(db_path)
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+            "AND name NOT LIKE '%_fts%' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    assert "quote_view" in names
+    for name in names:
+        assert metadata[name]["description"], name
+        columns = [r[1] for r in conn.execute(f"PRAGMA table_info({name})")]
+        assert set(columns) <= set(metadata[name]["columns"]), name
+    conn.close()
+
+
+def test_script_in_a_quote_is_rendered_as_text(get, db):
+    rows = json_rows(get, f"/{db}/quotes.json?document_id=script-test")
+    assert rows and "<script>alert(1)</script>" in rows[0]["text"]
+    for path in (quote_row_path(db, rows[0]["id"]), f"/{db}/quotes", f"/{db}/quote_view"):
+        html = get(path).text
+        assert "<script>alert(1)</script>" not in html, path
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, path
+    row_page = get(quote_row_path(db, rows[0]["id"])).text
+    assert "<b>Injected</b>" not in row_page
+    assert 'href="javascript:' not in row_page
+
+
+def test_metadata_follows_the_database_name(ds, db):
+    assert db == "news-2018"
+    assert "quotes_by_speaker" in ds.metadata("queries", database=db)
+
+
+def test_packaged_metadata_is_the_repository_file():
+    assert load_metadata() == json.loads((ROOT / "datasette-metadata.json").read_text("utf-8"))
