@@ -130,8 +130,13 @@ def _from_cue(verb: Token, role: str, text: str, index: _QuoteIndex, lexicon: Le
         inside = index.within(start, end)
         kind, start, end = _kind_of(text, start, end, inside)
         if kind != "indirect" or len(text[start:end].split()) >= MIN_INDIRECT_WORDS:
-            return Attribution(start, end, kind, cue, _mention(speaker_tok), _mention(addressee),
-                               _mention(conduit_tok), conduit_cue, quoted=inside)
+            found = [Attribution(start, end, kind, cue, _mention(speaker_tok), _mention(addressee),
+                                 _mention(conduit_tok), conduit_cue, quoted=inside)]
+            if kind == "direct":  # “A,” she said, “B.”: the other half of a split quote
+                found += [Attribution(q.start, q.end, "direct", cue, found[0].speaker, found[0].addressee,
+                                      found[0].conduit, conduit_cue, quoted=[q])
+                          for q in _adjacent_quotes(verb, text, index) if q not in inside]
+            return found
     adjacent = _adjacent_quotes(verb, text, index)
     if not adjacent:
         return None
@@ -210,7 +215,7 @@ def _speaker_of(verb: Token, lexicon: Lexicon) -> tuple[Token | None, Token | No
     """
     node = verb
     for _ in range(6):
-        subj = next((c for c in node.children if c.dep_ in SUBJECT_DEPS), None)
+        subj = next((c for c in node.children if c.dep_ in SUBJECT_DEPS and not c.is_punct), None)
         if node.i != verb.i and lexicon.cue_role(node.lemma_) == "conduit":
             obj = next((c for c in node.children if c.dep_ in OBJECT_DEPS), None)
             agent = next((g for c in node.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
@@ -226,7 +231,22 @@ def _speaker_of(verb: Token, lexicon: Lexicon) -> tuple[Token | None, Token | No
             node = node.head
             continue
         break
-    return None, None, None
+    return _inverted_subject(verb), None, None
+
+
+def _inverted_subject(verb: Token) -> Token | None:
+    """"«…» said treasurer Tom Okafor" when the parser missed the subject after the verb."""
+    doc = verb.doc
+    if verb.i == 0 or not (doc[verb.i - 1].is_quote or doc[verb.i - 1].is_punct):
+        return None
+    for tok in doc[verb.i + 1 : verb.sent.end]:
+        if tok.pos_ in ("PROPN", "NOUN"):
+            while tok.head.i > tok.i and tok.head.pos_ in ("PROPN", "NOUN") and tok.dep_ in ("compound", "amod", "flat"):
+                tok = tok.head
+            return tok
+        if tok.pos_ not in ("DET", "ADJ", "PROPN", "NOUN", "PUNCT"):
+            return None
+    return None
 
 
 def _outlet_source(verb: Token, lexicon: Lexicon) -> Token | None:
@@ -277,12 +297,13 @@ def _clause_chars(clause: Token, text: str) -> tuple[int, int]:
 def _kind_of(text: str, start: int, end: int, inside: list[Quoted]) -> tuple[str, int, int]:
     """direct when the content is all one quotation, mixed when it holds one, else indirect."""
     if not inside:
-        return "indirect", start, end
+        return "indirect", start, end - (text[end - 1] == ".")
     first, last = inside[0], inside[-1]
     outside = text[start:first.outer_start] + text[last.outer_end:end]
     if len(inside) == 1 and not any(ch.isalnum() for ch in outside):
         return "direct", first.start, first.end
-    return "mixed", min(start, first.outer_start), max(end, last.outer_end)
+    start, end = min(start, first.outer_start), max(end, last.outer_end)
+    return "mixed", start, end - (text[end - 1] == ".")
 
 
 def _adjacent_quotes(verb: Token, text: str, index: _QuoteIndex) -> list[Quoted]:

@@ -38,7 +38,7 @@ def build_quotes(doc: Doc, attributions: list[Attribution], registry: Registry, 
             recent.append(speaker)
             registry.note_speaker(at, speaker)
         chain = _chain(att, speaker, addressee, registry, lexicon, publisher, at)
-        cue = att.cue.text if att.cue is not None else (att.parent.cue.text if att.parent is not None and att.parent.cue is not None else None)
+        cue = att.cue.text if att.cue is not None else None
         quotes.append(Quote(
             start=att.start, end=att.end, text=text[att.start:att.end], kind=att.kind,
             cue=cue,

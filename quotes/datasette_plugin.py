@@ -128,3 +128,8 @@ def render_cell(row, value, column, table, database, datasette):
 @hookimpl
 def extra_css_urls(datasette):
     return [datasette.urls.path(f"/{STATIC_MOUNT}/quotes.css")]
+
+
+@hookimpl
+def extra_js_urls(datasette):
+    return [datasette.urls.path(f"/{STATIC_MOUNT}/quotes.js")]

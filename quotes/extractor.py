@@ -88,7 +88,8 @@ def _pieces(text: str) -> Iterator[tuple[int, bool, str]]:
     while len(text) - start > MAX_PIECE_CHARS:
         end = start + MAX_PIECE_CHARS
         half = start + MAX_PIECE_CHARS // 2
-        cut = max(text.rfind("\n", half, end), text.rfind(" ", half, end))
+        cut = text.rfind("\n", half, end)
+        cut = cut if cut > 0 else text.rfind(" ", half, end)
         cut = cut + 1 if cut > start else end
         yield start, False, text[start:cut]
         start = cut

@@ -1,7 +1,7 @@
 """Paragraphs and lines that carry no reported speech: headlines, repeated teasers, link lists.
 
 Scraped articles repeat their headline and carry "related article" teasers between paragraphs.
-Such lines are short and end without sentence punctuation, or occur more than once.
+Such lines are short and end without sentence punctuation.
 """
 from __future__ import annotations
 
@@ -22,17 +22,11 @@ def boilerplate_lines(text: str) -> list[tuple[int, int]]:
     >>> [t[s:e] for s, e in boilerplate_lines(t)]
     ['Big news today', 'Big news today']
     """
-    lines = [(m.start(), m.end(), m.group().strip()) for m in _LINE.finditer(text)]
-    seen: dict[str, int] = {}
-    for _, _, line in lines:
-        seen[line] = seen.get(line, 0) + 1
     out = []
-    for start, end, line in lines:
-        if not line:
-            continue
-        headline = not line.endswith(_SENTENCE_END) and len(line.split()) <= HEADLINE_MAX_WORDS
-        if headline or (seen[line] > 1 and len(line.split()) <= 2 * HEADLINE_MAX_WORDS):
-            out.append((start, end))
+    for m in _LINE.finditer(text):
+        line = m.group().strip()
+        if line and not line.endswith(_SENTENCE_END) and len(line.split()) <= HEADLINE_MAX_WORDS:
+            out.append((m.start(), m.end()))
     return out
 
 

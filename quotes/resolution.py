@@ -102,6 +102,8 @@ class Registry:
             return
         name = " ".join(words).replace(" .", ".").replace(" - ", "-").replace(" -", "-")
         key = self._key(ent)
+        if ent.label_ != "PERSON" and ("PERSON", key[1]) in self._by_key:
+            key = ("PERSON", key[1])  # "Stone" tagged ORG after "Mark Stone"
         group = self._by_key.get(key)
         if group is None:
             group = _Group(Entity(name, ent.label_))
@@ -176,6 +178,8 @@ class Registry:
                 return last
             return Resolved(mention.text, None)
         group = self.group_of(mention)
+        if group is None and head.pos_ == "PROPN":
+            group = self._by_key.get(("PERSON", head.lower_))  # a surname NER did not tag
         if group is not None:
             if group.entity.type == "NORP" or (group.entity.type == "GPE" and head.pos_ == "NOUN"):
                 # "a Russian official", "the Syrian government": the nationality is not the speaker

