@@ -36,6 +36,11 @@ class _Group:
     words: set[str] = field(default_factory=set)  # lemmas of descriptions, for matching
     subject_at: list[int] = field(default_factory=list)  # where it is a clause subject
     gender: str | None = None  # "male" | "female" | None (unknown): for he/she
+    forms: dict[str, int] = field(default_factory=dict)  # full names seen, with counts
+
+    def best_name(self) -> str:
+        """The most frequent full form, the first seen on ties ("Kevin Vickers", not "Vickers")."""
+        return max(self.forms, key=lambda f: (len(f.split()) > 1, self.forms[f]))
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,11 @@ class Resolved:
 
 
 class Registry:
-    """The named entities of one document and what is said about them."""
+    """The named entities of one document and what is said about them.
+
+    People are grouped by full name; a lone surname or first name ("Vickers", "Jordan") joins the
+    person of that name mentioned last, so two Karlssons on one team stay apart.
+    """
 
     def __init__(self, doc: Doc, lexicon: Lexicon, quoted_chars=None):
         self.doc = doc
@@ -54,40 +63,18 @@ class Registry:
         self.groups: list[_Group] = []
         self.speaker_mentions: list[tuple[int, Resolved]] = []
         self._by_key: dict[tuple[str, str], _Group] = {}
+        self._group_at: dict[int, _Group] = {}  # entity start token -> group
         for ent in doc.ents:
             if ent.label_ in NAME_TYPES:
                 self._add(ent)
         self._merge_acronyms()
         for g in self.groups:
+            g.entity.name = g.best_name()
             if g.entity.type == "PERSON":
                 g.gender = _gender(g.entity.name, g.entity.descriptions)
         self._by_name = {g.entity.name: g for g in self.groups}
 
-    def _merge_acronyms(self) -> None:
-        """"IRCC" is "Immigration, Refugees and Citizenship Canada" when the initials agree."""
-        orgs = [g for g in self.groups if g.entity.type == "ORG"]
-        for short in orgs:
-            name = short.entity.name.replace(".", "")
-            if not (2 <= len(name) <= 6 and name.isupper()):
-                continue
-            for full in orgs:
-                initials = "".join(w[0] for w in full.entity.name.split() if w[:1].isupper())
-                if full is not short and initials == name:
-                    full.mentions = sorted(full.mentions + short.mentions)
-                    full.words |= short.words
-                    for key, group in self._by_key.items():
-                        if group is short:
-                            self._by_key[key] = full
-                    self.groups.remove(short)
-                    break
-
     # -- building -----------------------------------------------------------------
-    def _key(self, ent: Span) -> tuple[str, str]:
-        words = self._name_words(ent)
-        if ent.label_ == "PERSON":
-            return ("PERSON", words[-1].lower() if words else ent.text.lower())
-        return (ent.label_, " ".join(w.lower() for w in words))
-
     def _name_words(self, ent: Span) -> list[str]:
         words = [t.text for t in ent if not t.is_punct or t.text in ".-"]
         while words and words[0].lower() in self.lexicon.titles | {"the"}:
@@ -96,21 +83,46 @@ class Registry:
             words = words[:-1]
         return words
 
+    def _person_by_word(self, word: str, before: int | None = None) -> _Group | None:
+        """The person whose surname (or first name) is ``word``, mentioned last before ``before``."""
+        word = word.lower()
+        best, best_at = None, -1
+        for g in self.groups:
+            if g.entity.type != "PERSON":
+                continue
+            names = [f.lower().split() for f in g.forms]
+            if not any(n and (n[-1] == word or (len(n) > 1 and n[0] == word)) for n in names):
+                continue
+            prior = [i for i in g.mentions if before is None or i < before]
+            at = prior[-1] if prior else -1 - g.mentions[0] / 1e6
+            if best is None or at > best_at:
+                best, best_at = g, at
+        return best
+
     def _add(self, ent: Span) -> None:
         words = self._name_words(ent)
         if not words:
             return
         name = " ".join(words).replace(" .", ".").replace(" - ", "-").replace(" -", "-")
-        key = self._key(ent)
-        if ent.label_ != "PERSON" and ("PERSON", key[1]) in self._by_key:
-            key = ("PERSON", key[1])  # "Stone" tagged ORG after "Mark Stone"
-        group = self._by_key.get(key)
+        label = ent.label_
+        group = None
+        if len(words) == 1:
+            group = self._person_by_word(words[0], ent.start)  # "Stone" after "Mark Stone", even if tagged ORG
         if group is None:
-            group = _Group(Entity(name, ent.label_))
-            self._by_key[key] = group
+            key = (label if label == "PERSON" else label, name.lower())
+            group = self._by_key.get(key)
+            if group is None and label == "PERSON" and len(words) > 1:
+                # a surname seen alone before the full name ("McCallum … Doug McCallum")
+                lone = self._by_key.get(("PERSON", words[-1].lower()))
+                if lone is not None and len(lone.forms) == 1:
+                    group = lone
+                    self._by_key[key] = group
+        if group is None:
+            group = _Group(Entity(name, label))
+            self._by_key[(label, name.lower())] = group
             self.groups.append(group)
-        elif len(name) > len(group.entity.name):
-            group.entity.name = name
+        group.forms[name] = group.forms.get(name, 0) + 1
+        self._group_at[ent.start] = group
         group.mentions.append(ent.start)
         if ent.root.dep_ in ("nsubj", "nsubjpass"):
             group.subject_at.append(ent.start)
@@ -125,6 +137,24 @@ class Registry:
                 group.words.add(tok.lemma_.lower())
                 if tok.text not in group.entity.descriptions:
                     group.entity.descriptions.append(tok.text)
+
+    def _merge_acronyms(self) -> None:
+        """"IRCC" is "Immigration, Refugees and Citizenship Canada" when the initials agree."""
+        orgs = [g for g in self.groups if g.entity.type == "ORG"]
+        for short in orgs:
+            name = short.best_name().replace(".", "")
+            if not (2 <= len(name) <= 6 and name.isupper()):
+                continue
+            for full in orgs:
+                initials = "".join(w[0] for w in full.best_name().split() if w[:1].isupper())
+                if full is not short and initials == name:
+                    full.mentions = sorted(full.mentions + short.mentions)
+                    full.words |= short.words
+                    for at, group in self._group_at.items():
+                        if group is short:
+                            self._group_at[at] = full
+                    self.groups.remove(short)
+                    break
 
     def _descriptions(self, ent: Span) -> list[Span]:
         """Titles before the name and appositions around it."""
@@ -143,9 +173,7 @@ class Registry:
     def _counterpart_titles(self, counterpart) -> set[str]:
         """"X and his Russian counterpart Y": Y holds X's title (minister, president…)."""
         other = counterpart.head if counterpart.dep_ == "conj" else None
-        if other is None:
-            return set()
-        group = self._by_key.get(("PERSON", other.text.lower()))
+        group = self._person_by_word(other.text) if other is not None and other.pos_ == "PROPN" else None
         return {w for w in (group.words if group else ()) if w in self.lexicon.titles}
 
     # -- resolving ------------------------------------------------------------------
@@ -156,7 +184,7 @@ class Registry:
         """The group of the name that heads ``span`` ("the U.N. envoy" is not the U.N.)."""
         for ent in span.ents:
             if ent.label_ in NAME_TYPES and ent.start <= span.root.i < ent.end:
-                return self._by_key.get(self._key(ent))
+                return self._group_at.get(ent.start)
         return None
 
     def resolve(self, mention: Span | None, at: int, recent: list[Resolved], exclude: set[str] = frozenset()) -> Resolved | None:
@@ -179,7 +207,7 @@ class Registry:
             return Resolved(mention.text, None)
         group = self.group_of(mention)
         if group is None and head.pos_ == "PROPN":
-            group = self._by_key.get(("PERSON", head.lower_))  # a surname NER did not tag
+            group = self._person_by_word(head.text, at)  # a surname NER did not tag
         if group is not None:
             if group.entity.type == "NORP" or (group.entity.type == "GPE" and head.pos_ == "NOUN"):
                 # "a Russian official", "the Syrian government": the nationality is not the speaker
@@ -189,20 +217,35 @@ class Registry:
         return self._describe(mention, at, exclude)
 
     def _latest(self, type_: str, at: int, recent: list[Resolved], exclude: set[str], gender: str | None = None) -> Resolved | None:
-        """The entity of ``type_`` mentioned last before token ``at`` (names and resolved speakers)."""
-        best, best_at = None, -1
+        """The entity of ``type_`` mentioned last before token ``at`` (names and resolved speakers).
+
+        For he/she, a person whose gender is unknown counts as mentioned a little earlier than
+        they were, and a one-word "person" (often a mistagged place) earlier still.
+        """
+        best, best_at = None, float("-inf")
         for g in self.groups:
             if g.entity.type != type_ or g.entity.name in exclude or not _agrees(g.gender, gender):
                 continue
-            prior = [i for i in g.mentions if i < at and not self._in_quote(i)]
-            if prior and prior[-1] > best_at:
-                best, best_at = Resolved(g.entity.name, g.entity.type), prior[-1]
+            prior = [i for i in (g.subject_at if type_ == "ORG" and g.subject_at else g.mentions)
+                     if i < at and not self._in_quote(i)]
+            if not prior:
+                continue
+            score = prior[-1] - self._doubt(g, gender)
+            if score > best_at:
+                best, best_at = Resolved(g.entity.name, g.entity.type), score
         for position, r in self.speaker_mentions:
-            if position < at and position > best_at and r.type == type_ and r.name not in exclude:
-                group = self._by_name.get(r.name)
-                if _agrees(group.gender if group else None, gender):
-                    best, best_at = r, position
+            group = self._by_name.get(r.name)
+            if position < at and r.type == type_ and r.name not in exclude and _agrees(group.gender if group else None, gender):
+                score = position - (self._doubt(group, gender) if group else 0)
+                if score >= best_at:
+                    best, best_at = r, score
         return best
+
+    @staticmethod
+    def _doubt(group: _Group, gender: str | None) -> int:
+        if gender is None or group.gender is not None:
+            return 0
+        return 30 if len(group.entity.name.split()) > 1 else 150
 
     def note_speaker(self, at: int, resolved: Resolved) -> None:
         """Remember that ``resolved`` spoke at token ``at``: later pronouns may point back to it."""
