@@ -120,8 +120,9 @@ def _from_cue(verb: Token, role: str, text: str, index: _QuoteIndex, lexicon: Le
         if speaker_tok.tag_ not in ("WP", "WDT"):
             return None  # "…whom the couple claims they adopted": the content is cut off
         speaker_tok = verb.head  # "China, which called it …"
-    if speaker_tok is None:
-        return None  # "when asked whether…", "to say that…": nobody speaks
+    if speaker_tok is None or (verb.tag_ == "VBN" and not any(c.dep_ in SUBJECT_DEPS for c in verb.children)
+                               and verb.dep_ in ("advcl", "conj", "acl")):
+        return None  # "when asked whether…", "to say that…", "Asked what…, he said": nobody speaks
     addressee = _addressee_of(verb) if role == "tell" else None
     cue = verb.doc[verb.i : verb.i + 1]
     span = _content_chars(verb, text, lexicon) if role != "direct" else None
@@ -167,7 +168,7 @@ def _content_chars(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int] 
         start, end = _trim(text, head.left_edge.idx, _end_char(head.right_edge))
         return (start, end) if end > start else None
     if clause is None:
-        return None
+        return _bare_complement(verb, text, lexicon)
     start, end = _clause_chars(clause, text)
     if clause.i > verb.i:
         stop = sent.end
@@ -231,7 +232,17 @@ def _speaker_of(verb: Token, lexicon: Lexicon) -> tuple[Token | None, Token | No
             node = node.head
             continue
         break
-    return _inverted_subject(verb), None, None
+    return _inverted_subject(verb) or _left_neighbour(verb), None, None
+
+
+def _left_neighbour(verb: Token) -> Token | None:
+    """"Still, McNeely said disease…" when the parser made the name a modifier of the verb."""
+    if verb.i == 0:
+        return None
+    tok = verb.doc[verb.i - 1]
+    if tok.pos_ in ("PROPN", "PRON") and tok.dep_ not in ("poss", "pobj", "dobj") and tok.sent.start == verb.sent.start:
+        return tok
+    return None
 
 
 def _inverted_subject(verb: Token) -> Token | None:
@@ -280,7 +291,11 @@ def _mention(tok: Token | None) -> Span | None:
         if child.dep_ not in MENTION_CUT_DEPS:
             left = min(left, child.left_edge.i)
     for child in tok.rights:
-        if child.dep_ in MENTION_CUT_DEPS and not (child.dep_ == "prep" and child.lower_ == "of"):
+        if child.dep_ == "prep" and child.lower_ == "of":
+            objects = [_mention(g) for g in child.children if g.dep_ == "pobj"]
+            right = max([right] + [m.end - 1 for m in objects if m is not None])
+            break
+        if child.dep_ in MENTION_CUT_DEPS:
             break
         right = max(right, child.right_edge.i)
     return doc[left : right + 1]
@@ -292,6 +307,46 @@ def _clause_chars(clause: Token, text: str) -> tuple[int, int]:
     if start_tok.dep_ == "mark" and start_tok.head.i == clause.i and start_tok.lower_ in ("that", "whether", "if"):
         start_tok = toks[1] if len(toks) > 1 else start_tok
     return _trim(text, start_tok.idx, _end_char(toks[-1]))
+
+
+FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
+
+
+def _bare_complement(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int] | None:
+    """Content the parser did not attach: "X said Thursday the plan would fail".
+
+    After the cue (its addressee, time and place phrases, "that"), the rest of the sentence
+    counts as content when it reads as a clause: a subject, then a finite verb.
+    """
+    doc, sent = verb.doc, verb.sent
+    if verb.lemma_.lower() not in lexicon.clause_cues or any(c.dep_ == "auxpass" for c in verb.children):
+        return None
+    i = verb.i + 1
+    skip_objects = {c.i for c in verb.children if c.dep_ in OBJECT_DEPS} if lexicon.cue_role(verb.lemma_) == "tell" else set()
+    while i < sent.end:
+        tok = doc[i]
+        if i in skip_objects:
+            i = tok.right_edge.i + 1
+        elif tok.pos_ == "ADP" and tok.head.i == verb.i and tok.lower_ != "that":
+            i = tok.right_edge.i + 1
+        elif tok.ent_type_ in ("DATE", "TIME") or tok.pos_ in ("ADV", "PUNCT", "SPACE") or tok.lower_ == "that":
+            i += 1
+        else:
+            break
+    stop = sent.end
+    for tok in doc[i:sent.end]:
+        if tok.i > i and (tok.pos_ == "VERB" and lexicon.cue_role(tok.lemma_) in ADJACENT_ROLES or tok.lower_ == "according"):
+            stop = tok.i
+            break
+    if i < sent.end and doc[i].dep_ == "dobj" and doc[i].head.i == verb.i and verb.lemma_ != "say":
+        return None  # "added another goal"
+    words = doc[i:stop]
+    nominal = next((t.i for t in words if t.pos_ in ("NOUN", "PROPN", "PRON")), None)
+    finite = next((t.i for t in words if t.tag_ in FINITE_TAGS), None)
+    if nominal is None or finite is None or finite < nominal or len(words) < MIN_INDIRECT_WORDS + 1:
+        return None
+    start, end = _trim(text, doc[i].idx, _end_char(doc[stop - 1]))
+    return (start, end) if end > start else None
 
 
 def _kind_of(text: str, start: int, end: int, inside: list[Quoted]) -> tuple[str, int, int]:

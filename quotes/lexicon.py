@@ -32,6 +32,7 @@ class Lexicon:
     titles: frozenset[str]
     nominals: dict[str, str]
     outlets: frozenset[str]
+    clause_cues: frozenset[str]
 
     @classmethod
     def load(cls, cues: str | Path | None = None) -> "Lexicon":
@@ -59,4 +60,5 @@ def _load(cues_path: str | None) -> Lexicon:
         titles=frozenset(t.lower() for t in _data_lines("titles.txt")),
         nominals=nominals,
         outlets=frozenset(o.lower().removeprefix("the ") for o in _data_lines("outlets.txt")),
+        clause_cues=frozenset(_data_lines("clause_cues.txt")),
     )

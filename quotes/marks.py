@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 
 _MARKS = re.compile(r"[\"'“”„‟«»‹›‘’‚\n]")
-_PAIRS = {"“": "”", "„": "“”", "‟": "”", "«": "»", "‹": "›", '"': '"', "‘": "’", "'": "'", "‚": "‘’"}
+# Scraped text mixes styles ("“…"" after an editor's fix), so curly and straight doubles close each other.
+_PAIRS = {"“": "”\"", "„": "“”", "‟": "”", "«": "»", "‹": "›", '"': '"”', "‘": "’", "'": "'", "‚": "‘’"}
 _OPENERS_ONLY = {"“", "„", "‟", "«", "‹", "‚"}
 _SINGLE = {"‘", "'", "’", "‚"}
 

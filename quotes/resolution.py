@@ -26,6 +26,8 @@ PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "them"}
 THING_PRONOUNS = {"it"}
 FIRST_PERSON = {"i", "we", "me", "us"}
+# A name that is not a clause subject is a weaker antecedent: counted as this many tokens earlier.
+OBJECT_PENALTY = 20
 DESCRIPTION_DEPS = {"compound", "amod", "nmod", "poss", "det"}
 
 
@@ -226,11 +228,11 @@ class Registry:
         for g in self.groups:
             if g.entity.type != type_ or g.entity.name in exclude or not _agrees(g.gender, gender):
                 continue
-            prior = [i for i in (g.subject_at if type_ == "ORG" and g.subject_at else g.mentions)
-                     if i < at and not self._in_quote(i)]
+            subjects = set(g.subject_at)
+            prior = [i - (0 if i in subjects else OBJECT_PENALTY) for i in g.mentions if i < at and not self._in_quote(i)]
             if not prior:
                 continue
-            score = prior[-1] - self._doubt(g, gender)
+            score = max(prior) - self._doubt(g, gender)
             if score > best_at:
                 best, best_at = Resolved(g.entity.name, g.entity.type), score
         for position, r in self.speaker_mentions:
