@@ -32,6 +32,7 @@ TIMESTAMPS = {"added"}
 TABLE_ORDER = {
     "documents": "id",
     "speakers": "id",
+    "speaker_descriptions": "speaker_id, description",
     "document_speakers": "document_id, speaker_id",
     "quotes": "id",
     "chain_links": "quote_id, position",
@@ -179,12 +180,34 @@ def test_speakers_are_shared_across_documents(tmp_path, corpus):
         "SELECT quote_count, document_count FROM speakers WHERE name = 'Staffan de Mistura'"
     ).fetchall()
     assert rows == [(expected, 2)]
-    # Every count is what the rows say, for every speaker.
-    wrong = conn.execute(
-        "SELECT name FROM speakers s WHERE quote_count != "
-        "(SELECT count(*) FROM quotes WHERE speaker_id = s.id)"
-    ).fetchall()
-    assert wrong == []
+    assert counts_match_rows(db)
+
+
+def counts_match_rows(path: Path) -> bool:
+    """Every speaker's counts and descriptions are what a recount of the rows gives."""
+    conn = sqlite3.connect(path)
+    try:
+        wrong = conn.execute(
+            """
+            SELECT name FROM speakers s WHERE
+                quote_count != (SELECT count(*) FROM quotes WHERE speaker_id = s.id)
+                OR addressed_count != (SELECT count(*) FROM quotes WHERE addressee_id = s.id)
+                OR relayed_count != (SELECT count(*) FROM chain_links
+                                     WHERE speaker_id = s.id AND role = 'conduit')
+                OR document_count != (SELECT count(*) FROM document_speakers WHERE speaker_id = s.id)
+                OR document_count = 0
+            """
+        ).fetchall()
+        recounted = conn.execute(
+            "SELECT ds.speaker_id, d.value, count(*) FROM document_speakers ds, "
+            "json_each(ds.descriptions) d GROUP BY 1, 2 ORDER BY 1, 2"
+        ).fetchall()
+        kept = conn.execute(
+            "SELECT speaker_id, description, document_count FROM speaker_descriptions ORDER BY 1, 2"
+        ).fetchall()
+        return wrong == [] and recounted == kept
+    finally:
+        conn.close()
 
 
 def test_changed_text_replaces_the_documents_quotes(tmp_path, extractor, corpus):
@@ -213,7 +236,7 @@ def test_changed_text_replaces_the_documents_quotes(tmp_path, extractor, corpus)
         "SELECT quote_count FROM speakers WHERE name = 'Staffan de Mistura'"
     ).fetchone() == (expected,)
     conn.close()
-    assert fts_is_consistent(db)
+    assert fts_is_consistent(db) and counts_match_rows(db)
     # The result is exactly what storing the revised corpus from scratch gives.
     fresh = tmp_path / "fresh.db"
     store_all(fresh, [revised if a.id == "council-report" else a for a in corpus])
@@ -251,7 +274,7 @@ def test_merge_of_shards_equals_a_single_run(tmp_path, corpus):
     counts = merge(shards, merged)
     assert counts == {"added": len(corpus)}
     assert dump(merged) == dump(single)
-    assert fts_is_consistent(merged)
+    assert fts_is_consistent(merged) and counts_match_rows(merged)
     # Merging again adds nothing.
     assert merge(shards, merged) == {"unchanged": len(corpus)}
     assert dump(merged) == dump(single)
@@ -292,16 +315,16 @@ KILLED_WRITER = textwrap.dedent(
     first, rest = articles[:2], articles[2:]
     for _ in store.add_many(first, batch_size=2):
         pass
-    write = Store._write_article
+    refresh = Store._refresh_speakers
 
-    def write_then_stall(self, article, affected):
-        status = write(self, article, affected)
-        if article.id == rest[1].id:  # inside the second batch, documents already written
+    def refresh_then_stall(self):
+        refresh(self)
+        if self.conn.in_transaction and self.summary()["documents"] > len(first):
+            # Inside the second batch: its documents, quotes and speakers are all written.
             print("mid-batch", flush=True)
             time.sleep(600)
-        return status
 
-    Store._write_article = write_then_stall
+    Store._refresh_speakers = refresh_then_stall
     for _ in store.add_many(rest, batch_size=len(rest)):
         pass
     """
@@ -330,7 +353,7 @@ def test_a_killed_writer_leaves_whole_documents_and_a_rerun_completes(tmp_path, 
     uninterrupted = tmp_path / "uninterrupted.db"
     store_all(uninterrupted, corpus)
     assert dump(db) == dump(uninterrupted)
-    assert fts_is_consistent(db)
+    assert fts_is_consistent(db) and counts_match_rows(db)
 
 
 def test_paragraph_is_the_line_holding_the_quote():
