@@ -227,3 +227,32 @@ def test_metadata_follows_the_database_name(ds, db):
 
 def test_packaged_metadata_is_the_repository_file():
     assert load_metadata() == json.loads((ROOT / "datasette-metadata.json").read_text("utf-8"))
+
+
+def test_serving_sees_rows_still_in_the_write_ahead_log(tmp_path, articles):
+    """An immutable Datasette reads the main file only: serve folds a leftover WAL in first."""
+    path = tmp_path / "pending.db"
+    store = Store(path)  # left open: its last batch is still in quotes.db-wal
+    try:
+        list(store.add_many(articles))
+        assert Path(f"{path}-wal").stat().st_size > 0
+        ds = make_datasette(path)
+        response = asyncio.run(ds.client.get("/pending/quotes.json?_shape=array&_size=max"))
+        assert len(response.json()) == sum(len(a.quotes) for a in articles)
+    finally:
+        store.close()
+
+
+def test_live_mode_sees_documents_written_after_start(tmp_path, articles):
+    path = tmp_path / "growing.db"
+    with Store(path) as store:
+        store.add(articles[0])
+    ds = make_datasette(path, live=True)
+
+    def documents() -> int:
+        return len(asyncio.run(ds.client.get("/growing/documents.json?_shape=array")).json())
+
+    assert documents() == 1
+    with Store(path) as store:
+        list(store.add_many(articles[1:]))
+        assert documents() == len(articles)
