@@ -50,7 +50,7 @@ class Attribution:
     quoted: list[Quoted] = field(default_factory=list)
 
 
-class _QuoteIndex:
+class QuoteIndex:
     """Answers "is this character inside marks?" in O(log n)."""
 
     def __init__(self, quoted: list[Quoted]):
@@ -81,8 +81,8 @@ def attribute(doc: Doc, quoted: list[Quoted], lexicon: Lexicon, skip: list[tuple
     ``skip`` holds character ranges (headlines, link lines) where nothing is attributed.
     """
     text = doc.text
-    index = _QuoteIndex(quoted)
-    skipped = _RangeSet(skip)
+    index = QuoteIndex(quoted)
+    skipped = RangeSet(skip)
     found: list[Attribution] = []
     claimed: set[Quoted] = set()
 
@@ -112,7 +112,7 @@ def attribute(doc: Doc, quoted: list[Quoted], lexicon: Lexicon, skip: list[tuple
     return found
 
 
-def _from_cue(verb: Token, role: str, text: str, index: _QuoteIndex, lexicon: Lexicon) -> Attribution | list[Attribution] | None:
+def _from_cue(verb: Token, role: str, text: str, index: QuoteIndex, lexicon: Lexicon) -> Attribution | list[Attribution] | None:
     if role == "conduit" or _is_comparison(verb):
         return None  # "Reuters quoted X as saying": the inner speech verb carries the content
     speaker_tok, conduit_tok, conduit_cue = _speaker_of(verb, lexicon)
@@ -185,7 +185,7 @@ def _content_chars(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int] 
     return (start, end) if end > start else None
 
 
-def _according_to(tok: Token, text: str, index: _QuoteIndex) -> Attribution | None:
+def _according_to(tok: Token, text: str, index: QuoteIndex) -> Attribution | None:
     to = next((c for c in tok.children if c.lower_ == "to"), None)
     source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
     if source is None:
@@ -361,7 +361,7 @@ def _kind_of(text: str, start: int, end: int, inside: list[Quoted]) -> tuple[str
     return "mixed", start, end - (text[end - 1] == ".")
 
 
-def _adjacent_quotes(verb: Token, text: str, index: _QuoteIndex) -> list[Quoted]:
+def _adjacent_quotes(verb: Token, text: str, index: QuoteIndex) -> list[Quoted]:
     """Quotations in the cue's sentence (or just across its edges) with only attribution between."""
     sent = verb.sent
     lo = sent.start_char
@@ -383,7 +383,7 @@ def _adjacent_quotes(verb: Token, text: str, index: _QuoteIndex) -> list[Quoted]
 
 
 def _floating(doc: Doc, quoted: list[Quoted], claimed: set[Quoted], found: list[Attribution],
-              skipped: "_RangeSet") -> list[Attribution]:
+              skipped: "RangeSet") -> list[Attribution]:
     """Quotations with no cue that continue the latest speaker.
 
     Only a quotation that is most of its paragraph and reads as speech (a few words, not a
@@ -448,7 +448,7 @@ def _end_char(tok: Token) -> int:
     return tok.idx + len(tok.text)
 
 
-class _RangeSet:
+class RangeSet:
     def __init__(self, ranges: list[tuple[int, int]]):
         self.ranges = sorted(ranges)
         self.starts = [r[0] for r in self.ranges]

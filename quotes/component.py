@@ -14,7 +14,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .attribution import _QuoteIndex, attribute
+from .attribution import QuoteIndex, RangeSet, attribute
 from .chains import build_quotes
 from .layout import boilerplate_lines, paragraph_boundaries  # noqa: F401  (registers quotes_paragraphs)
 from .lexicon import Lexicon
@@ -57,7 +57,7 @@ class QuoteExtractor:
         skip = boilerplate_lines(text)
         quoted = find_quoted(text)
         attributions = attribute(doc, quoted, self.lexicon, skip)
-        registry = Registry(doc, self.lexicon, _QuoteIndex(quoted).containing)
+        registry = Registry(doc, self.lexicon, QuoteIndex(quoted).containing, RangeSet(skip).contains)
         publisher = doc.user_data.get(PUBLISHER_KEY)
         found = build_quotes(doc, attributions, registry, self.lexicon, publisher)
         spoken = {q.speaker for q in found} | {q.addressee for q in found} | {l.name for q in found for l in q.chain}

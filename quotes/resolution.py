@@ -58,7 +58,9 @@ class Registry:
     person of that name mentioned last, so two Karlssons on one team stay apart.
     """
 
-    def __init__(self, doc: Doc, lexicon: Lexicon, quoted_chars=None):
+    def __init__(self, doc: Doc, lexicon: Lexicon, quoted_chars=None, skipped=None):
+        """``quoted_chars(i)`` and ``skipped(i)`` tell whether character ``i`` is inside quotation
+        marks or on a headline/caption line (names there are not antecedents)."""
         self.doc = doc
         self.lexicon = lexicon
         self.quoted_chars = quoted_chars  # char -> inside quotation marks?
@@ -67,7 +69,7 @@ class Registry:
         self._by_key: dict[tuple[str, str], _Group] = {}
         self._group_at: dict[int, _Group] = {}  # entity start token -> group
         for ent in doc.ents:
-            if ent.label_ in NAME_TYPES:
+            if ent.label_ in NAME_TYPES and not (skipped and skipped(ent.start_char)):
                 self._add(ent)
         self._merge_acronyms()
         for g in self.groups:
@@ -270,6 +272,8 @@ class Registry:
         for g in self.groups:
             if g.entity.name in exclude or g.entity.type not in ("PERSON", "ORG"):
                 continue
+            if nominal_type in ("PERSON", "ORG") and g.entity.type != nominal_type:
+                continue  # "the security firm" is no person, "the spokesman" no company
             if head_lemma not in g.words and head_lemma not in {w.lower() for w in g.entity.name.split()}:
                 continue
             score = 1 + len(words & g.words)
