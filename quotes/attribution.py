@@ -127,16 +127,20 @@ def _from_cue(verb: Token, role: str, text: str, index: QuoteIndex, lexicon: Lex
     cue = verb.doc[verb.i : verb.i + 1]
     span = _content_chars(verb, text, lexicon) if role != "direct" else None
     if span is not None:
-        start, end = span
-        inside = index.within(start, end)
-        kind, start, end = _kind_of(text, start, end, inside)
-        if kind != "indirect" or len(text[start:end].split()) >= MIN_INDIRECT_WORDS:
-            found = [Attribution(start, end, kind, cue, _mention(speaker_tok), _mention(addressee),
-                                 _mention(conduit_tok), conduit_cue, quoted=inside)]
-            if kind == "direct":  # “A,” she said, “B.”: the other half of a split quote
-                found += [Attribution(q.start, q.end, "direct", cue, found[0].speaker, found[0].addressee,
+        speaker = _mention(speaker_tok)
+        pieces = _around_cue(text, *span, verb, speaker)
+        found = []
+        for start, end in pieces:
+            inside = index.within(start, end)
+            kind, start, end = _kind_of(text, start, end, inside)
+            if kind != "indirect" or len(text[start:end].split()) >= (1 if len(pieces) > 1 else MIN_INDIRECT_WORDS):
+                found.append(Attribution(start, end, kind, cue, speaker, _mention(addressee),
+                                         _mention(conduit_tok), conduit_cue, quoted=inside))
+        if found:
+            if len(found) == 1 and found[0].kind == "direct":  # “A,” she said, “B.”: the other half
+                found += [Attribution(q.start, q.end, "direct", cue, speaker, found[0].addressee,
                                       found[0].conduit, conduit_cue, quoted=[q])
-                          for q in _adjacent_quotes(verb, text, index) if q not in inside]
+                          for q in _adjacent_quotes(verb, text, index) if q not in found[0].quoted]
             return found
     adjacent = _adjacent_quotes(verb, text, index)
     if not adjacent:
@@ -146,6 +150,16 @@ def _from_cue(verb: Token, role: str, text: str, index: QuoteIndex, lexicon: Lex
                     _mention(conduit_tok), conduit_cue, quoted=[q])
         for q in adjacent
     ]
+
+
+def _around_cue(text: str, start: int, end: int, verb: Token, speaker: Span | None) -> list[tuple[int, int]]:
+    """Content interrupted by its cue ("The industry, she said, is doing better") in two pieces."""
+    lo = min(verb.idx, speaker.start_char if speaker is not None else verb.idx)
+    hi = max(_end_char(verb), speaker.end_char if speaker is not None else 0)
+    if not (start < lo and hi < end):
+        return [(start, end)]
+    pieces = [_trim(text, start, lo), _trim(text, hi, end)]
+    return [(s, e) for s, e in pieces if e > s]
 
 
 def _is_comparison(verb: Token) -> bool:
@@ -171,8 +185,10 @@ def _content_chars(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int] 
         return _bare_complement(verb, text, lexicon)
     start, end = _clause_chars(clause, text)
     if clause.i > verb.i:
-        stop = sent.end
-        for tok in verb.doc[clause.right_edge.i + 1 : sent.end]:
+        # phrases the parser hung on the cue verb belong to the content; the main clause of a
+        # "While X said Y, Z…" sentence does not
+        stop = min(sent.end, verb.right_edge.i + 1)
+        for tok in verb.doc[clause.right_edge.i + 1 : stop]:
             if tok.pos_ == "VERB" and lexicon.cue_role(tok.lemma_) in ADJACENT_ROLES or tok.lower_ == "according":
                 stop = tok.i
                 break
@@ -426,11 +442,20 @@ def _is_title(words: list[str]) -> bool:
 
 
 def _drop_overlaps(found: list[Attribution]) -> list[Attribution]:
-    """Keep one attribution per stretch: a nested attribution stays only if it is strictly inside."""
+    """One attribution per stretch.
+
+    Drops exact repeats, and a "content" that is really another attribution read twice: it
+    opens with that attribution's quotation and holds its cue (“A,” said X, … he said, “B.”).
+    """
     out: list[Attribution] = []
     for att in found:
-        clash = next((o for o in out if o.start == att.start and o.end == att.end), None)
-        if clash is not None:
+        if any(o.start == att.start and o.end == att.end for o in out):
+            continue
+        if att.kind != "direct" and any(
+            o is not att and o.quoted and o.cue is not None and o.quoted[0] in att.quoted[:1]
+            and att.start <= o.cue.start_char < att.end
+            for o in found
+        ):
             continue
         out.append(att)
     return out

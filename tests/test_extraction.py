@@ -177,3 +177,10 @@ def test_pipe_keeps_order_and_metadata(extractor):
     articles = list(extractor.pipe(docs, batch_size=2))
     assert [a.id for a in articles] == [f"d{i}" for i in range(5)]
     assert articles[3].document.title == "T3" and articles[3].quotes[0].text == "Item 3 is ready,"
+
+
+def test_content_interrupted_by_its_cue_comes_in_two_pieces(extractor):
+    text = "The golf industry, she said, is doing much better than it has in years. Chef Ana Ruiz opened a bistro."
+    article = extractor.extract(text)
+    assert [q.text for q in article.quotes] == ["The golf industry", "is doing much better than it has in years"]
+    assert {q.speaker_mention for q in article.quotes} == {"she"}
