@@ -297,13 +297,19 @@ def _say(message: str) -> None:
               help="Also write the predictions to this JSON lines file.")
 @click.option("--n-process", type=click.IntRange(min=1), default=1, show_default=True,
               help="spaCy worker processes.")
-def evaluate(gold: str, speaker_key: str, pred_path: str | None, n_process: int) -> None:
-    """Extract the documents of GOLD.jsonl and score the quotes against its annotations."""
+@click.option("--model", default=None, help="spaCy pipeline to load (default: the extractor's own).")
+@click.option("--baseline/--no-baseline", default=True, show_default=True,
+              help="Also score textacy's direct_quotations on the same texts, for comparison.")
+def evaluate(gold: str, speaker_key: str, pred_path: str | None, n_process: int, model: str | None,
+             baseline: bool) -> None:
+    """Extract the documents of GOLD.jsonl and score the quotes against its annotations.
+
+    GOLD.jsonl is in the format of the project's evaluation data: one {"id", "text", "quotes"}
+    object a line. The figures are printed on stdout.
+    """
     from quotes.evaluate import main
 
-    result = main(gold, speaker_key=speaker_key, pred_path=pred_path, n_process=n_process)
-    if isinstance(result, int):
-        sys.exit(result)
+    main(gold, speaker_key=speaker_key, pred_path=pred_path, n_process=n_process, baseline=baseline, model=model)
 
 
 @cli.command()
