@@ -153,6 +153,7 @@ class ExtractRun:
     def execute(self, inputs: Iterable[str], jsonl_path: str | None, db_path: str | None) -> int:
         """Run and print the summary; returns the exit status."""
         interrupted = False
+        extractor = None if self.dask_address else _load_or_fail(self.model)
         with ExitStack() as stack:
             store = None
             if db_path:
@@ -165,11 +166,17 @@ class ExtractRun:
             stack.callback(self._progress.close)
             stop = stack.enter_context(StopRequest())
             try:
-                self._write(self._articles(self._documents(inputs, store, stop)), store, out)
+                self._write(self._articles(self._documents(inputs, store, stop), extractor), store, out)
             except KeyboardInterrupt:
                 # Second Ctrl-C: the batch in flight is rolled back by the store's transaction.
                 interrupted = True
                 _say("aborted")
+            except self._cluster_errors() as exc:
+                # A lost worker or a model that does not load: what was stored stays stored.
+                origin = getattr(exc, "first_origin", None) or (self.dask_address or "dask")
+                self.counts.errors += 1
+                self._pending_errors.append(InputError(origin, str(exc)))
+                self._echo(f"error: {exc}")
             finally:
                 self._flush_errors(store)
             interrupted = interrupted or stop.requested
@@ -197,12 +204,12 @@ class ExtractRun:
                 continue
             yield item
 
-    def _articles(self, documents: Iterator[Document]) -> Iterator[Article]:
-        if self.dask_address:
+    def _articles(self, documents: Iterator[Document], extractor: Extractor | None) -> Iterator[Article]:
+        if extractor is None:
             from quotes.distributed import extract_on_dask
 
             return extract_on_dask(documents, self.dask_address, batch_size=self.batch_size, model=self.model)
-        return load_extractor(self.model).pipe(documents, batch_size=self.batch_size, n_process=self.n_process)
+        return extractor.pipe(documents, batch_size=self.batch_size, n_process=self.n_process)
 
     def _write(self, articles: Iterator[Article], store: Store | None, out: IO[str] | None) -> None:
         results: Iterable[tuple[Article, str]]
@@ -220,6 +227,13 @@ class ExtractRun:
             self._flush_errors(store)
         if out is not None:
             out.flush()
+
+    def _cluster_errors(self) -> tuple[type[BaseException], ...]:
+        if not self.dask_address:
+            return ()
+        from quotes.distributed import PartitionError
+
+        return (PartitionError,)
 
     # Reporting.
 
@@ -270,6 +284,13 @@ def load_extractor(model: str | None = None) -> Extractor:
     from quotes import Extractor
 
     return Extractor(model=model) if model else Extractor()
+
+
+def _load_or_fail(model: str | None) -> Extractor:
+    try:
+        return load_extractor(model)
+    except OSError as exc:  # spaCy's "can't find model"
+        raise click.ClickException(f"cannot load the spaCy model {model!r}: {exc}") from exc
 
 
 def _open_output(path: str, stack: ExitStack) -> IO[str]:
