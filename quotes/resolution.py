@@ -26,6 +26,8 @@ PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "them"}
 THING_PRONOUNS = {"it"}
 FIRST_PERSON = {"i", "we", "me", "us"}
+NAME_PARTICLES = {"de", "da", "di", "del", "della", "der", "den", "van", "von", "ter", "bin", "bint", "al", "el", "la", "le", "du", "dos", "das", "y", "ibn", "abu", "-"}
+CREDIT_WORDS = {"images", "image", "photo", "photos", "getty", "file", "handout", "via", "courtesy", "staff"}
 # A name that is not a clause subject is a weaker antecedent: counted as this many tokens earlier.
 OBJECT_PENALTY = 20
 DESCRIPTION_DEPS = {"compound", "amod", "nmod", "poss", "det"}
@@ -75,7 +77,7 @@ class Registry:
         for g in self.groups:
             g.entity.name = g.best_name()
             if g.entity.type == "PERSON":
-                g.gender = _gender(g.entity.name, g.entity.descriptions)
+                g.gender = self._pronoun_gender(g) or _gender(g.entity.name, g.entity.descriptions)
         self._by_name = {g.entity.name: g for g in self.groups}
 
     # -- building -----------------------------------------------------------------
@@ -86,6 +88,15 @@ class Registry:
         if words and words[-1].lower() in ("’s", "'s"):
             words = words[:-1]
         return words
+
+    def _looks_like_person(self, words: list[str]) -> bool:
+        """NER's PERSON on a photo credit ("Luis Tato AFP Getty Images") or a title ("Bill C-74")."""
+        for word in words:
+            if any(ch.isdigit() for ch in word) or word.lower() in CREDIT_WORDS or self.lexicon.is_outlet(word):
+                return False
+            if word[:1].islower() and word.lower() not in NAME_PARTICLES:
+                return False
+        return len(words) <= 5
 
     def _person_by_word(self, word: str, before: int | None = None) -> _Group | None:
         """The person whose surname (or first name) is ``word``, mentioned last before ``before``."""
@@ -105,7 +116,7 @@ class Registry:
 
     def _add(self, ent: Span) -> None:
         words = self._name_words(ent)
-        if not words:
+        if not words or (ent.label_ == "PERSON" and not self._looks_like_person(words)):
             return
         name = " ".join(words).replace(" .", ".").replace(" - ", "-").replace(" -", "-")
         label = ent.label_
@@ -141,6 +152,34 @@ class Registry:
                 group.words.add(tok.lemma_.lower())
                 if tok.text not in group.entity.descriptions:
                     group.entity.descriptions.append(tok.text)
+
+    def _pronoun_gender(self, group: _Group) -> str | None:
+        """male/female from the pronouns that follow the person's name in the article.
+
+        Counts he/his/him against she/her in the rest of each sentence naming only this person
+        (and in the next sentence when it names nobody); a clear majority decides.
+        """
+        counts = {"male": 0, "female": 0}
+        for at in group.mentions:
+            sent = self.doc[at].sent
+            if any(sent.start <= i < sent.end and g is not group and g.entity.type == "PERSON"
+                   for i, g in self._group_at.items()):
+                continue  # another person in the sentence: the pronouns may be theirs
+            window = list(self.doc[at + 1 : sent.end])
+            following = self.doc[sent.end].sent if sent.end < len(self.doc) else None
+            if following is not None and not any(e.label_ == "PERSON" for e in following.ents):
+                window += list(following)
+            for tok in window:
+                if tok.lower_ in ("he", "his", "him", "himself"):
+                    counts["male"] += 1
+                elif tok.lower_ in ("she", "her", "hers", "herself"):
+                    counts["female"] += 1
+        male, female = counts["male"], counts["female"]
+        if male >= 2 and male >= 3 * female:
+            return "male"
+        if female >= 2 and female >= 3 * male:
+            return "female"
+        return None
 
     def _merge_acronyms(self) -> None:
         """"IRCC" is "Immigration, Refugees and Citizenship Canada" when the initials agree."""
