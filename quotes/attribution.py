@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from .docindex import DocIndex
 from .lexicon import Lexicon
 from .marks import Quoted
 
@@ -32,6 +33,28 @@ TRIM = " \t\n,;:—–-"
 MIN_INDIRECT_WORDS = 3
 # A quotation with no cue continues the previous speaker only this many paragraphs later.
 FLOATING_REACH = 2
+
+
+INDEX_KEY = "quotes.index"
+
+
+def _index(doc: Doc) -> DocIndex:
+    return doc.user_data[INDEX_KEY]
+
+
+def _cue_candidates(doc: Doc, lexicon: Lexicon):
+    """Tokens whose lemma is a cue, or "according": found on arrays, not token by token."""
+    import numpy
+    from spacy.attrs import LEMMA, LOWER
+
+    strings = doc.vocab.strings
+    wanted = numpy.array([strings.add(lemma) for lemma in lexicon.cues] + [strings.add("according")], dtype="uint64")
+    lemmas = doc.to_array([LEMMA, LOWER])
+    hits = numpy.nonzero(numpy.isin(lemmas[:, 0], wanted) | numpy.isin(lemmas[:, 1], wanted))[0]
+    for i in hits:
+        tok = doc[int(i)]
+        if tok.pos_ in ("VERB", "AUX") or tok.lower_ == "according":
+            yield tok
 
 
 @dataclass
@@ -75,20 +98,27 @@ class QuoteIndex:
         return out
 
 
-def attribute(doc: Doc, quoted: list[Quoted], lexicon: Lexicon, skip: list[tuple[int, int]]) -> list[Attribution]:
+def attribute(doc: Doc, quoted: list[Quoted], lexicon: Lexicon, skip: list[tuple[int, int]],
+              index: DocIndex | None = None) -> list[Attribution]:
     """All attributions in ``doc``, ordered by content start.
 
     ``skip`` holds character ranges (headlines, link lines) where nothing is attributed.
     """
-    text = doc.text
+    doc.user_data[INDEX_KEY] = index or DocIndex(doc)
+    try:
+        return _attribute(doc, quoted, lexicon, skip)
+    finally:
+        del doc.user_data[INDEX_KEY]  # user_data crosses processes with msgpack: keep it plain
+
+
+def _attribute(doc: Doc, quoted: list[Quoted], lexicon: Lexicon, skip: list[tuple[int, int]]) -> list[Attribution]:
+    text = _index(doc).text
     index = QuoteIndex(quoted)
     skipped = RangeSet(skip)
     found: list[Attribution] = []
     claimed: set[Quoted] = set()
 
-    for tok in doc:
-        if tok.pos_ not in ("VERB", "AUX") and tok.lower_ != "according":
-            continue
+    for tok in _cue_candidates(doc, lexicon):
         if index.containing(tok.idx) or skipped.contains(tok.idx):
             continue
         if tok.lower_ == "according":
@@ -174,7 +204,7 @@ def _content_chars(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int] 
     verb, so content that follows the cue runs on to the end of the sentence (or the next cue),
     and content before it ("Y, X said") starts at the sentence start.
     """
-    sent = verb.sent
+    sent = _index(verb.doc).sent(verb.i)
     clause = next((c for c in verb.children if c.dep_ in CONTENT_DEPS), None)
     if clause is None and verb.dep_ == "parataxis" and verb.head.i != verb.i:
         # "Police, Sinclair says, have no policies…": the cue interrupts the content
@@ -256,7 +286,7 @@ def _left_neighbour(verb: Token) -> Token | None:
     if verb.i == 0:
         return None
     tok = verb.doc[verb.i - 1]
-    if tok.pos_ in ("PROPN", "PRON") and tok.dep_ not in ("poss", "pobj", "dobj") and tok.sent.start == verb.sent.start:
+    if tok.pos_ in ("PROPN", "PRON") and tok.dep_ not in ("poss", "pobj", "dobj") and _index(tok.doc).sent(tok.i).start == _index(verb.doc).sent(verb.i).start:
         return tok
     return None
 
@@ -266,7 +296,7 @@ def _inverted_subject(verb: Token) -> Token | None:
     doc = verb.doc
     if verb.i == 0 or not (doc[verb.i - 1].is_quote or doc[verb.i - 1].is_punct):
         return None
-    for tok in doc[verb.i + 1 : verb.sent.end]:
+    for tok in doc[verb.i + 1 : _index(verb.doc).sent(verb.i).end]:
         if tok.pos_ in ("PROPN", "NOUN"):
             while tok.head.i > tok.i and tok.head.pos_ in ("PROPN", "NOUN") and tok.dep_ in ("compound", "amod", "flat"):
                 tok = tok.head
@@ -282,7 +312,7 @@ def _outlet_source(verb: Token, lexicon: Lexicon) -> Token | None:
         if child.dep_ == "prep" and child.lower_ in ("according", "in", "to"):
             for tok in child.subtree:
                 if tok.ent_type_ == "ORG" and tok.ent_iob_ == "B":
-                    ent = next((e for e in tok.doc.ents if e.start == tok.i), None)
+                    ent = _index(tok.doc).ent_at(tok.i)
                     if ent is not None and lexicon.is_outlet(ent.text):
                         return tok
     return None
@@ -298,7 +328,7 @@ def _mention(tok: Token | None) -> Span | None:
         return None
     doc = tok.doc
     if tok.ent_type_:
-        ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+        ent = _index(tok.doc).ent_at(tok.i)
         if ent is not None and ent.root.i == tok.i:
             left = min([ent.start] + [c.left_edge.i for c in tok.lefts if c.i < ent.start and c.dep_ in ("det", "amod", "compound", "poss", "nmod")])
             return doc[left : ent.end]
@@ -334,7 +364,7 @@ def _bare_complement(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int
     After the cue (its addressee, time and place phrases, "that"), the rest of the sentence
     counts as content when it reads as a clause: a subject, then a finite verb.
     """
-    doc, sent = verb.doc, verb.sent
+    doc, sent = verb.doc, _index(verb.doc).sent(verb.i)
     if verb.lemma_.lower() not in lexicon.clause_cues or any(c.dep_ == "auxpass" for c in verb.children):
         return None
     i = verb.i + 1
@@ -379,7 +409,7 @@ def _kind_of(text: str, start: int, end: int, inside: list[Quoted]) -> tuple[str
 
 def _adjacent_quotes(verb: Token, text: str, index: QuoteIndex) -> list[Quoted]:
     """Quotations in the cue's sentence (or just across its edges) with only attribution between."""
-    sent = verb.sent
+    sent = _index(verb.doc).sent(verb.i)
     lo = sent.start_char
     hi = sent.end_char
     # a quotation may begin in the sentence and run past it ("X said: “A. B.”")
@@ -405,7 +435,7 @@ def _floating(doc: Doc, quoted: list[Quoted], claimed: set[Quoted], found: list[
     Only a quotation that is most of its paragraph and reads as speech (a few words, not a
     title) counts; scare quotes and titles inside a sentence stay unattributed.
     """
-    text = doc.text
+    text = _index(doc).text
     out = []
     by_start = sorted(found, key=lambda a: a.end)
     ends = [a.end for a in by_start]

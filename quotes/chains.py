@@ -19,7 +19,7 @@ GENERIC_ADDRESSEES = {"reporters", "journalists", "media", "press", "audience", 
 
 def build_quotes(doc: Doc, attributions: list[Attribution], registry: Registry, lexicon: Lexicon,
                  publisher: str | None = None) -> list[Quote]:
-    text = doc.text
+    text = registry.index.text
     recent: list[Resolved] = []
     resolved_of: dict[int, Resolved | None] = {}
     quotes: list[Quote] = []
@@ -63,7 +63,7 @@ def _order(att: Attribution) -> int:
 
 
 def _token_at(doc: Doc, char: int) -> int:
-    span = doc.char_span(char, min(char + 1, len(doc.text)), alignment_mode="expand")
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
     return span.start if span is not None else 0
 
 

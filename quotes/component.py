@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 
 from .attribution import QuoteIndex, RangeSet, attribute
 from .chains import build_quotes
+from .docindex import DocIndex
 from .layout import boilerplate_lines, paragraph_boundaries  # noqa: F401  (registers quotes_paragraphs)
 from .lexicon import Lexicon
 from .marks import find_quoted
@@ -53,11 +54,12 @@ class QuoteExtractor:
         self.lexicon = Lexicon.load(cues)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        index = DocIndex(doc)
+        text = index.text
         skip = boilerplate_lines(text)
         quoted = find_quoted(text)
-        attributions = attribute(doc, quoted, self.lexicon, skip)
-        registry = Registry(doc, self.lexicon, QuoteIndex(quoted).containing, RangeSet(skip).contains)
+        attributions = attribute(doc, quoted, self.lexicon, skip, index)
+        registry = Registry(doc, self.lexicon, QuoteIndex(quoted).containing, RangeSet(skip).contains, index)
         publisher = doc.user_data.get(PUBLISHER_KEY)
         found = build_quotes(doc, attributions, registry, self.lexicon, publisher)
         spoken = {q.speaker for q in found} | {q.addressee for q in found} | {l.name for q in found for l in q.chain}

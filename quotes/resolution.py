@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
+from .docindex import DocIndex
 from .lexicon import Lexicon
 from .records import Entity
 
@@ -60,17 +61,18 @@ class Registry:
     person of that name mentioned last, so two Karlssons on one team stay apart.
     """
 
-    def __init__(self, doc: Doc, lexicon: Lexicon, quoted_chars=None, skipped=None):
+    def __init__(self, doc: Doc, lexicon: Lexicon, quoted_chars=None, skipped=None, index: DocIndex | None = None):
         """``quoted_chars(i)`` and ``skipped(i)`` tell whether character ``i`` is inside quotation
         marks or on a headline/caption line (names there are not antecedents)."""
         self.doc = doc
+        self.index = index or DocIndex(doc)
         self.lexicon = lexicon
         self.quoted_chars = quoted_chars  # char -> inside quotation marks?
         self.groups: list[_Group] = []
         self.speaker_mentions: list[tuple[int, Resolved]] = []
         self._by_key: dict[tuple[str, str], _Group] = {}
         self._group_at: dict[int, _Group] = {}  # entity start token -> group
-        for ent in doc.ents:
+        for ent in self.index.ents:
             if ent.label_ in NAME_TYPES and not (skipped and skipped(ent.start_char)):
                 self._add(ent)
         self._merge_acronyms()
@@ -161,13 +163,13 @@ class Registry:
         """
         counts = {"male": 0, "female": 0}
         for at in group.mentions:
-            sent = self.doc[at].sent
+            sent = self.index.sent(at)
             if any(sent.start <= i < sent.end and g is not group and g.entity.type == "PERSON"
                    for i, g in self._group_at.items()):
                 continue  # another person in the sentence: the pronouns may be theirs
             window = list(self.doc[at + 1 : sent.end])
-            following = self.doc[sent.end].sent if sent.end < len(self.doc) else None
-            if following is not None and not any(e.label_ == "PERSON" for e in following.ents):
+            following = self.index.sent(sent.end) if sent.end < len(self.doc) else None
+            if following is not None and not any(e.label_ == "PERSON" for e in self.index.ents_in(following.start, following.end)):
                 window += list(following)
             for tok in window:
                 if tok.lower_ in ("he", "his", "him", "himself"):
@@ -225,7 +227,7 @@ class Registry:
 
     def group_of(self, span: Span) -> _Group | None:
         """The group of the name that heads ``span`` ("the U.N. envoy" is not the U.N.)."""
-        for ent in span.ents:
+        for ent in self.index.ents_in(span.start, span.end):
             if ent.label_ in NAME_TYPES and ent.start <= span.root.i < ent.end:
                 return self._group_at.get(ent.start)
         return None
@@ -340,14 +342,14 @@ class Registry:
         """Like :meth:`resolve`, and "a Security Council meeting" -> the Security Council."""
         resolved = self.resolve(mention, at, [], set())
         if resolved is not None and resolved.type is None and mention is not None:
-            named = [e for e in mention.ents if e.label_ in ("ORG", "PERSON")]
+            named = [e for e in self.index.ents_in(mention.start, mention.end) if e.label_ in ("ORG", "PERSON")]
             if named:
                 group = self.group_of(named[0])
                 return Resolved(group.entity.name if group else named[0].text, named[0].label_)
         return resolved
 
     def _org_inside(self, mention: Span) -> Resolved | None:
-        ents = [e for e in mention.ents if e.label_ in ("ORG", "GPE", "NORP")]
+        ents = [e for e in self.index.ents_in(mention.start, mention.end) if e.label_ in ("ORG", "GPE", "NORP")]
         if not ents:
             return None
         start, end = ents[0].start, ents[-1].end
