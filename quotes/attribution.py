@@ -15,6 +15,7 @@ The rules, in the order they claim content:
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -134,6 +135,7 @@ def _attribute(doc: Doc, quoted: list[Quoted], lexicon: Lexicon, skip: list[tupl
             claimed.update(extra.quoted)
             found.append(extra)
 
+    found.extend(_labelled_lines(doc, text, index, skipped, found))
     found.sort(key=lambda a: a.start)
     found = _drop_overlaps(found)
     claimed = {q for a in found for q in a.quoted}
@@ -231,7 +233,7 @@ def _content_chars(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int] 
     return (start, end) if end > start else None
 
 
-def _according_to(tok: Token, text: str, index: QuoteIndex) -> Attribution | None:
+def _according_to(tok: Token, text: str, index: QuoteIndex) -> list[Attribution] | None:
     to = next((c for c in tok.children if c.lower_ == "to"), None)
     source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
     if source is None:
@@ -240,18 +242,69 @@ def _according_to(tok: Token, text: str, index: QuoteIndex) -> Attribution | Non
     head = tok.head
     while head.dep_ not in ("ROOT", "ccomp", "conj") and head.head.i != head.i:
         head = head.head
-    start, end = head.left_edge.idx, _end_char(head.right_edge)
-    if phrase_start - start < end - phrase_end:
-        start = phrase_end
+    start, end = _trim(text, head.left_edge.idx, _end_char(head.right_edge))
+    after = tok.doc.char_span(phrase_end, end, alignment_mode="expand") if phrase_end < end else None
+    if start < phrase_start and after is not None and any(t.pos_ in ("VERB", "AUX") for t in after):
+        # "Among the precedents at risk, according to Ms. Epstein, are 16 cases"
+        pieces = [_trim(text, start, phrase_start), _trim(text, phrase_end, end)]
+    elif start < phrase_start:
+        pieces = [_trim(text, start, phrase_start)]
     else:
-        end = phrase_start
-    start, end = _trim(text, start, end)
-    if end - start < 15:
+        pieces = [_trim(text, phrase_end, end)]
+    if sum(e - s for s, e in pieces) < 15:
         return None
-    inside = index.within(start, end)
-    kind, start, end = _kind_of(text, start, end, inside)
     cue = tok.doc[tok.i : to.i + 1]
-    return Attribution(start, end, kind, cue, _mention(source), quoted=inside)
+    found = []
+    for start, end in pieces:
+        if end > start:
+            inside = index.within(start, end)
+            kind, start, end = _kind_of(text, start, end, inside)
+            found.append(Attribution(start, end, kind, cue, _mention(source), quoted=inside))
+    return found
+
+
+_LABELLED_LINE = re.compile(r"^[ \t]*([^:\n]{2,60}?):[ \t]+(\S[^\n]*)$", re.MULTILINE)
+NOT_SPEAKER_LABELS = {"update", "note", "editor's note", "editor’s note", "photo", "read more", "watch", "related",
+                      "video", "source", "sources", "correction", "disclosure", "warning", "q", "a"}
+
+
+def _labelled_lines(doc: Doc, text: str, index: QuoteIndex, skipped: "RangeSet",
+                    found: list[Attribution]) -> list[Attribution]:
+    """Transcripts and headline attributions: "TAPPER: And obviously…", "Ted Cruz: ‘…’".
+
+    The label must be a person's or organisation's name, or in capitals the surname of a person
+    the article names (section labels such as "ENERGY:" are not speakers); the content is the
+    rest of the line.
+    """
+    out = []
+    for m in _LABELLED_LINE.finditer(text):
+        label, (start, end) = m.group(1).strip(), _trim(text, *m.span(2))
+        if label.lower() in NOT_SPEAKER_LABELS or skipped.contains(m.start(1)) or end - start < 10:
+            continue
+        if any(a.start < end and start < a.end for a in found):
+            continue
+        span = doc.char_span(m.start(1), m.start(1) + len(m.group(1).rstrip()), alignment_mode="expand")
+        if span is None or not _is_name_label(span, label):
+            continue
+        colon = doc.char_span(m.end(1), m.end(1) + 1, alignment_mode="expand")
+        inside = index.within(start, end)
+        kind, start, end = _kind_of(text, start, end, inside)
+        out.append(Attribution(start, end, kind, colon, span, quoted=inside))
+    return out
+
+
+def _is_name_label(span: Span, label: str) -> bool:
+    words = [t for t in span if t.is_alpha]
+    if not words or len(words) > 5:
+        return False
+    index = _index(span.doc)
+    if all(t.is_upper for t in words) and len(words) <= 3:
+        # a transcript label is the surname of someone the article names ("TAPPER", "Jake Tapper")
+        surname = words[-1].lower_
+        return any(e.label_ == "PERSON" and e[-1].lower_ == surname for e in index.ents)
+    ents = index.ents_in(span.start, span.end)
+    named = {t.i for e in ents if e.label_ in ("PERSON", "ORG") for t in e}
+    return all(t.i in named or t.lower_ in ("'s", "’s") for t in words)
 
 
 def _speaker_of(verb: Token, lexicon: Lexicon) -> tuple[Token | None, Token | None, Span | None]:
@@ -348,11 +401,17 @@ def _mention(tok: Token | None) -> Span | None:
 
 
 def _clause_chars(clause: Token, text: str) -> tuple[int, int]:
+    """The clause without its "that", and without a trailing ", adding/saying/conceding …"."""
     toks = list(clause.subtree)
     start_tok = toks[0]
     if start_tok.dep_ == "mark" and start_tok.head.i == clause.i and start_tok.lower_ in ("that", "whether", "if"):
         start_tok = toks[1] if len(toks) > 1 else start_tok
-    return _trim(text, start_tok.idx, _end_char(toks[-1]))
+    end_tok = toks[-1]
+    for prev, tok in zip(toks, toks[1:]):
+        if prev.text == "," and tok.tag_ == "VBG" and tok.dep_ == "advcl" and tok.i > start_tok.i + 2:
+            end_tok = prev
+            break
+    return _trim(text, start_tok.idx, _end_char(end_tok))
 
 
 FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
@@ -368,11 +427,12 @@ def _bare_complement(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int
     if verb.lemma_.lower() not in lexicon.clause_cues or any(c.dep_ == "auxpass" for c in verb.children):
         return None
     i = verb.i + 1
-    skip_objects = {c.i for c in verb.children if c.dep_ in OBJECT_DEPS} if lexicon.cue_role(verb.lemma_) == "tell" else set()
+    objects = {c.left_edge.i: c.right_edge.i for c in verb.children if c.dep_ in OBJECT_DEPS} \
+        if lexicon.cue_role(verb.lemma_) == "tell" else {}
     while i < sent.end:
         tok = doc[i]
-        if i in skip_objects:
-            i = tok.right_edge.i + 1
+        if i in objects:  # "told The Washington Post he was…": the addressee is no content
+            i = objects[i] + 1
         elif tok.pos_ == "ADP" and tok.head.i == verb.i and tok.lower_ != "that":
             i = tok.right_edge.i + 1
         elif tok.ent_type_ in ("DATE", "TIME") or tok.pos_ in ("ADV", "PUNCT", "SPACE") or tok.lower_ == "that":

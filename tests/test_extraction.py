@@ -184,3 +184,15 @@ def test_content_interrupted_by_its_cue_comes_in_two_pieces(extractor):
     article = extractor.extract(text)
     assert [q.text for q in article.quotes] == ["The golf industry", "is doing much better than it has in years"]
     assert {q.speaker_mention for q in article.quotes} == {"she"}
+
+
+def test_transcript_and_headline_labels(extractor):
+    text = ("CNN's Jake Tapper spoke with Oklahoma Gov. Mary Fallin.\n\n"
+            "ENERGY: Benchmark crude oil fell 42 cents to $51.69 per barrel.\n\n"
+            "TAPPER: Do you think the governor campaigned as a healer?\n\n"
+            "FALLIN: I think he is trying to campaign as a racial healer.\n\n"
+            "Editor's Note: The following is an excerpt.\n")
+    article = extractor.extract(text)
+    assert [(q.speaker_mention, q.cue) for q in article.quotes] == [("TAPPER", ":"), ("FALLIN", ":")]
+    assert article.quotes[1].text == "I think he is trying to campaign as a racial healer"
+    assert [q.speaker for q in article.quotes] == ["Jake Tapper", "Mary Fallin"]
