@@ -1,8 +1,9 @@
 """Throughput and memory of quote extraction, measured against bare spaCy in the same run.
 
-    python benchmarks/throughput.py [--docs 200] [--n-process 1 2] [--batch-size 32] [--model NAME]
+    python benchmarks/throughput.py [--docs 200] [--n-process 1 2] [--batch-size 32] [--model NAME] [--repeat 1]
     python benchmarks/throughput.py --memory [--memory-docs 1000 20000] [--memory-words 150]
     python benchmarks/throughput.py --profile [--docs 100]
+    python benchmarks/throughput.py --dask-workers 1 [--docs 200] [--partition-size 64]
 
 One corpus for every figure: the fixtures (seed article, fixtures/articles/*) and, when present,
 the texts of ../shared/eval/*.jsonl, repeated with distinct ids up to ``--docs`` documents and
@@ -25,6 +26,10 @@ the command streams and commits in batches, so memory must not grow with the cor
 
 ``--profile`` runs B and the store under cProfile in this process and prints where the time
 goes outside spaCy: reading, spaCy, extraction code, store writes.
+
+``--dask-workers N`` measures ``extract_on_dask`` on a LocalCluster of N single-threaded workers
+(model loaded before timing) and each worker's resident memory: idle, with the model, after the
+corpus. These are the per-worker figures of docs/scaling.md.
 """
 from __future__ import annotations
 
@@ -326,6 +331,53 @@ def memory(args: argparse.Namespace, workdir: Path) -> None:
     print(f"RSS({large:,}) / RSS({small:,}) = {peaks[large] / peaks[small]:.2f} (target <= 1.2)")
 
 
+def dask_workers(args: argparse.Namespace, workdir: Path) -> None:
+    """Throughput of extract_on_dask and each worker's memory, on a LocalCluster of N workers."""
+    from distributed import Client, LocalCluster
+
+    from quotes.distributed import extract_on_dask
+    from quotes.readers import read_inputs
+
+    corpus = workdir / "corpus.jsonl"
+    docs, words = write_corpus(corpus, args.docs)
+    documents = list(read_inputs([str(corpus)]))
+    print(f"corpus: {docs} documents, {words:,} words; {args.dask_workers} worker(s), 1 thread each; "
+          f"load average {os.getloadavg()[0]:.1f}")
+
+    def worker_rss() -> int:
+        import psutil
+
+        return psutil.Process().memory_info().rss
+
+    def worker_cpu() -> float:
+        import psutil
+
+        times = psutil.Process().cpu_times()
+        return times.user + times.system
+
+    with LocalCluster(n_workers=args.dask_workers, threads_per_worker=1, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        idle = client.run(worker_rss)
+        # Load the model in every worker before timing: one small partition each.
+        list(extract_on_dask(documents[: args.dask_workers], cluster.scheduler_address, partition_size=1,
+                             model=args.model))
+        loaded = client.run(worker_rss)
+        cpu_before = client.run(worker_cpu)
+        started = time.perf_counter()
+        count = sum(1 for _ in extract_on_dask(documents, cluster.scheduler_address, model=args.model,
+                                               batch_size=args.batch_size, partition_size=args.partition_size))
+        seconds = time.perf_counter() - started
+        cpu = sum(client.run(worker_cpu).values()) - sum(cpu_before.values())
+        after = client.run(worker_rss)
+    assert count == docs
+    print(f"extract_on_dask: {seconds:.1f} s, {words / seconds:,.0f} words/s "
+          f"({words / seconds / args.dask_workers:,.0f} per worker), partitions of {args.partition_size}; "
+          f"{words / cpu:,.0f} words per worker CPU-second (what a worker on an idle core does)")
+    for address in sorted(idle):
+        print(f"worker {address}: RSS idle {mib(idle[address])}, model loaded {mib(loaded[address])}, "
+              f"after the corpus {mib(after[address])}")
+
+
 def profile(args: argparse.Namespace, workdir: Path) -> None:
     """Where B and C spend their time, in this process, one process count."""
     from quotes.readers import read_inputs
@@ -395,6 +447,9 @@ def main() -> None:
     parser.add_argument("--memory-words", type=int, default=150,
                         help="cut memory-mode documents to about this many words (0: whole texts)")
     parser.add_argument("--profile", action="store_true", help="cProfile extraction and store writes")
+    parser.add_argument("--dask-workers", type=int, default=0,
+                        help="measure extract_on_dask on a LocalCluster of this many workers instead")
+    parser.add_argument("--partition-size", type=int, default=64, help="documents per Dask partition")
     parser.add_argument("--top", type=int, default=25, help="rows per profile table")
     parser.add_argument("--stage", choices=["A", "B"], help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
@@ -407,6 +462,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="quotes-bench-") as tmp:
         if args.profile:
             profile(args, Path(tmp))
+        elif args.dask_workers:
+            dask_workers(args, Path(tmp))
         elif args.memory:
             memory(args, Path(tmp))
         else:
