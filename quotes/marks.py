@@ -48,6 +48,8 @@ def find_quoted(text: str) -> list[Quoted]:
     >>> t = 'He said: “It is “done”, ‘really’.” Then: "yes" and don’t.'
     >>> [t[q.start:q.end] for q in find_quoted(t)]
     ['It is “done”, ‘really’.', 'yes']
+    >>> find_quoted('“”, he said.')
+    []
     """
     found: list[Quoted] = []
     stack: list[tuple[str, int]] = []
@@ -65,16 +67,17 @@ def find_quoted(text: str) -> list[Quoted]:
     for m in _MARKS.finditer(text):
         ch, i = m.group(), m.start()
         if ch == "\n":
-            if text.count("\n", para_start, i + 1) and text[para_start:i].strip():
+            if text[para_start:i].strip():
                 end_paragraph(i)
-                para_start = i + 1
+            para_start = i + 1  # blank lines between paragraphs are stepped over once
             continue
         if stack and ch in _PAIRS[stack[-1][0]] and (ch in _OPENERS_ONLY or _closes(text, i) or ch in "”»›"):
             opener, start = stack.pop()
             if not stack:
                 outer = carried if carried is not None else start
                 carried = None
-                found.append(Quoted(outer + 1, i, outer, i + 1))
+                if any(c.isalnum() for c in text[outer + 1 : i]):  # “” and “ ,” quote nothing
+                    found.append(Quoted(outer + 1, i, outer, i + 1))
             continue
         if ch in _OPENERS_ONLY or (ch in "\"'‘" and _opens(text, i)):
             if carried is not None and not stack and i != _first_visible(text, para_start):

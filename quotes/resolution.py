@@ -30,7 +30,7 @@ FIRST_PERSON = {"i", "we", "me", "us"}
 NAME_PARTICLES = {"de", "da", "di", "del", "della", "der", "den", "van", "von", "ter", "bin", "bint", "al", "el", "la", "le", "du", "dos", "das", "y", "ibn", "abu", "-"}
 CREDIT_WORDS = {"images", "image", "photo", "photos", "getty", "file", "handout", "via", "courtesy", "staff"}
 # A name that is not a clause subject is a weaker antecedent: counted as this many tokens earlier.
-OBJECT_PENALTY = 20
+OBJECT_PENALTY = 40
 DESCRIPTION_DEPS = {"compound", "amod", "nmod", "poss", "det"}
 
 
