@@ -28,8 +28,8 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 CONTENT_DEPS = {"ccomp"}
 MENTION_CUT_DEPS = {"appos", "relcl", "acl", "punct", "advcl", "cc", "conj", "prep"}
 OBJECT_DEPS = {"dobj", "dative", "iobj"}
-CONTENT_ROLES = {"speech", "tell", "write", "conduit"}
-ADJACENT_ROLES = CONTENT_ROLES | {"direct"}
+CONTENT_ROLES = {"speech", "tell", "write", "conduit", "directive"}
+ADJACENT_ROLES = (CONTENT_ROLES - {"directive"}) | {"direct"}
 TRIM = " \t\n,;:—–-"
 MIN_INDIRECT_WORDS = 3
 # A quotation with no cue continues the previous speaker only this many paragraphs later.
@@ -126,7 +126,7 @@ def _attribute(doc: Doc, quoted: list[Quoted], lexicon: Lexicon, skip: list[tupl
             att = _according_to(tok, text, index)
         else:
             role = lexicon.cue_role(tok.lemma_)
-            if role not in ADJACENT_ROLES or tok.pos_ != "VERB":
+            if role not in ADJACENT_ROLES | {"directive"} or tok.pos_ != "VERB":
                 continue
             att = _from_cue(tok, role, text, index, lexicon)
         if att is None:
@@ -157,7 +157,10 @@ def _from_cue(verb: Token, role: str, text: str, index: QuoteIndex, lexicon: Lex
         return None  # "when asked whether…", "to say that…", "Asked what…, he said": nobody speaks
     addressee = _addressee_of(verb) if role == "tell" else None
     cue = verb.doc[verb.i : verb.i + 1]
-    span = _content_chars(verb, text, lexicon) if role != "direct" else None
+    if role == "directive":
+        span = _directive(verb, text)
+    else:
+        span = _content_chars(verb, text, lexicon) if role != "direct" else None
     if span is not None:
         speaker = _mention(speaker_tok)
         pieces = _around_cue(text, *span, verb, speaker)
@@ -174,7 +177,7 @@ def _from_cue(verb: Token, role: str, text: str, index: QuoteIndex, lexicon: Lex
                                       found[0].conduit, conduit_cue, quoted=[q])
                           for q in _adjacent_quotes(verb, text, index) if q not in found[0].quoted]
             return found
-    adjacent = _adjacent_quotes(verb, text, index)
+    adjacent = _adjacent_quotes(verb, text, index) if role in ADJACENT_ROLES else []
     if not adjacent:
         return None
     return [
@@ -214,7 +217,7 @@ def _content_chars(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int] 
         start, end = _trim(text, head.left_edge.idx, _end_char(head.right_edge))
         return (start, end) if end > start else None
     if clause is None:
-        return _bare_complement(verb, text, lexicon)
+        return _directive(verb, text) or _bare_complement(verb, text, lexicon)
     start, end = _clause_chars(clause, text)
     if clause.i > verb.i:
         # phrases the parser hung on the cue verb belong to the content; the main clause of a
@@ -412,6 +415,22 @@ def _clause_chars(clause: Token, text: str) -> tuple[int, int]:
             end_tok = prev
             break
     return _trim(text, start_tok.idx, _end_char(end_tok))
+
+
+def _directive(verb: Token, text: str) -> tuple[int, int] | None:
+    """What someone urged or asked of someone: "urged residents to conserve water".
+
+    The content is the to-infinitive after an addressee ("called on Ottawa to act"); a promise
+    with no addressee ("vowed to win") and a passive cue ("he is said to be ill") are not.
+    """
+    if any(c.dep_ == "auxpass" for c in verb.children):
+        return None
+    addressed = any(c.dep_ in OBJECT_DEPS for c in verb.children) or any(
+        c.dep_ == "prep" and c.lower_ == "on" for c in verb.children)
+    for child in verb.children:
+        if addressed and child.dep_ == "xcomp" and child.left_edge.lower_ == "to" and child.left_edge.i > verb.i:
+            return _trim(text, child.left_edge.idx, _end_char(child.right_edge))
+    return None
 
 
 FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}

@@ -14,7 +14,8 @@ from .lexicon import Lexicon
 from .records import Link, Quote
 from .resolution import Registry, Resolved
 
-GENERIC_ADDRESSEES = {"reporters", "journalists", "media", "press", "audience", "crowd", "him", "her", "them", "us", "me", "people"}
+# Pronoun objects ("told him") that found no antecedent say nothing about whom the words were for.
+UNRESOLVED_PRONOUNS = {"him", "her", "them", "us", "me", "you", "it"}
 
 
 def build_quotes(doc: Doc, attributions: list[Attribution], registry: Registry, lexicon: Lexicon,
@@ -26,7 +27,7 @@ def build_quotes(doc: Doc, attributions: list[Attribution], registry: Registry, 
     for att in sorted(attributions, key=_order):
         at = att.speaker.start if att.speaker is not None else _token_at(doc, att.start)
         addressee = registry.resolve_addressee(att.addressee, at) if att.addressee is not None else None
-        if addressee is not None and addressee.name.lower() in GENERIC_ADDRESSEES:
+        if addressee is not None and addressee.name.lower() in UNRESOLVED_PRONOUNS:
             addressee = None
         if att.parent is not None and id(att.parent) in resolved_of:
             speaker = resolved_of[id(att.parent)]

@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-CUE_ROLES = {"speech", "tell", "write", "conduit", "belief", "phrase", "direct"}
+CUE_ROLES = {"speech", "tell", "write", "conduit", "belief", "phrase", "direct", "directive"}
 
 
 def _data_lines(name: str, path: str | Path | None = None) -> list[str]:

@@ -326,6 +326,10 @@ class Registry:
         if best is not None:
             return Resolved(best.entity.name, best.entity.type)
         if head_lemma in DOCUMENT_NOUNS:
+            issuer = next((g for c in head.children if c.dep_ == "prep" and c.lower_ in ("from", "by", "of")
+                           for g in c.children if g.dep_ == "pobj"), None)
+            if issuer is not None:  # "a statement from the company"
+                return self.resolve(_mention_of(issuer), at, [], exclude)
             owner = next((c for c in head.children if c.dep_ == "poss"), None)
             if owner is not None and owner.lower_ not in ("its", "their", "his", "her"):
                 return self.resolve(_mention_of(owner), at, [], exclude)

@@ -41,7 +41,7 @@ def test_apostrophes_are_not_quotation_marks(extractor):
 def test_colon_introduced_quote(extractor):
     text = "Fire chief Ravi Menon told reporters: “Nobody was hurt. The building is a total loss.”"
     quote = only(extractor.extract(text), kind="direct", speaker="Ravi Menon", cue="told")
-    assert quote.text.startswith("Nobody was hurt.") and quote.addressee is None
+    assert quote.text.startswith("Nobody was hurt.") and quote.addressee == "reporters"
 
 
 def test_quote_split_by_its_cue(extractor):
@@ -196,3 +196,10 @@ def test_transcript_and_headline_labels(extractor):
     assert [(q.speaker_mention, q.cue) for q in article.quotes] == [("TAPPER", ":"), ("FALLIN", ":")]
     assert article.quotes[1].text == "I think he is trying to campaign as a racial healer"
     assert [q.speaker for q in article.quotes] == ["Jake Tapper", "Mary Fallin"]
+
+
+def test_directives_need_an_addressee(extractor):
+    text = ("The utility urged residents to conserve water during the repairs. "
+            "The premier vowed to win the next election.")
+    quote = only(extractor.extract(text), kind="indirect", cue="urged")
+    assert quote.text == "to conserve water during the repairs"
