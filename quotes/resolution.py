@@ -369,7 +369,8 @@ class Registry:
         return Resolved(name, "ORG")
 
 
-DOCUMENT_NOUNS = {"statement", "report", "release", "study", "findings", "document", "letter", "survey", "memo", "review"}
+DOCUMENT_NOUNS = {"statement", "report", "release", "study", "findings", "document", "letter", "survey", "memo",
+                  "review", "post"}
 
 
 def _mention_of(tok) -> Span:
