@@ -177,7 +177,7 @@ def _from_cue(verb: Token, role: str, text: str, index: QuoteIndex, lexicon: Lex
                                       found[0].conduit, conduit_cue, quoted=[q])
                           for q in _adjacent_quotes(verb, text, index) if q not in found[0].quoted]
             return found
-    adjacent = _adjacent_quotes(verb, text, index) if role in ADJACENT_ROLES else []
+    adjacent = _adjacent_quotes(verb, text, index) if role in ADJACENT_ROLES or role == "directive" else []
     if not adjacent:
         return None
     return [
