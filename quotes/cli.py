@@ -337,11 +337,12 @@ def evaluate(gold: str, speaker_key: str, pred_path: str | None, n_process: int,
 @click.argument("db", type=click.Path(exists=True, dir_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
-def serve(db: str, host: str, port: int) -> None:
-    """Publish the quotes database DB with Datasette."""
+@click.option("--live", is_flag=True, help="Read a database that an extraction is still writing, instead of serving it immutable.")
+def serve(db: str, host: str, port: int, live: bool) -> None:
+    """Publish the quotes database DB with Datasette (read-only, on loopback unless --host says otherwise)."""
     from quotes.serve import serve as serve_db
 
-    serve_db(db, host=host, port=port)
+    serve_db(db, host=host, port=port, live=live)
 
 
 @cli.command()
