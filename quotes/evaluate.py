@@ -166,8 +166,9 @@ def predict(gold_docs: Iterable[dict], extractor=None, batch_size: int = 16, n_p
     return ours, theirs
 
 
-def report(results: dict[str, dict[str, Any]], out: TextIO = sys.stdout) -> None:
-    """Print the figures of each system side by side."""
+def report(results: dict[str, dict[str, Any]], out: TextIO | None = None) -> None:
+    """Print the figures of each system side by side (on ``out``, by default the current stdout)."""
+    out = out or sys.stdout
     names = list(results)
     fmt = lambda d: f"P {d['p']:.3f} R {d['r']:.3f} F1 {d['f']:.3f}"
     opt = lambda v: "-" if v is None else f"{v:.3f}"
@@ -187,8 +188,9 @@ def report(results: dict[str, dict[str, Any]], out: TextIO = sys.stdout) -> None
 
 
 def main(gold_path: str | Path, speaker_key: str = "speaker", pred_path: str | Path | None = None,
-         n_process: int = 1, baseline: bool = True, model: str | None = None, out: TextIO = sys.stdout) -> dict[str, Any]:
+         n_process: int = 1, baseline: bool = True, model: str | None = None, out: TextIO | None = None) -> dict[str, Any]:
     """Extract from the gold file's texts, print the figures, return ours."""
+    out = out or sys.stdout
     from .extractor import Extractor
 
     gold = load_jsonl(gold_path)

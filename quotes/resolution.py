@@ -29,6 +29,8 @@ THING_PRONOUNS = {"it"}
 FIRST_PERSON = {"i", "we", "me", "us"}
 NAME_PARTICLES = {"de", "da", "di", "del", "della", "der", "den", "van", "von", "ter", "bin", "bint", "al", "el", "la", "le", "du", "dos", "das", "y", "ibn", "abu", "-"}
 CREDIT_WORDS = {"images", "image", "photo", "photos", "getty", "file", "handout", "via", "courtesy", "staff"}
+# How far back (tokens) "they" looks for a plural subject.
+PLURAL_REACH = 80
 # A name that is not a clause subject is a weaker antecedent: counted as this many tokens earlier.
 OBJECT_PENALTY = 40
 DESCRIPTION_DEPS = {"compound", "amod", "nmod", "poss", "det"}
@@ -246,6 +248,9 @@ class Registry:
         if lower in THING_PRONOUNS:
             return self._latest("ORG", at, recent, exclude) or Resolved(mention.text, None)
         if lower in GROUP_PRONOUNS:
+            plural = self._latest_plural_subject(at)
+            if plural is not None:
+                return plural
             last = recent[-1] if recent else None
             if last is not None and last.type in ("ORG", "NORP", "GPE", None) and last.name.lower() not in ("he", "she"):
                 return last
@@ -291,6 +296,21 @@ class Registry:
         if gender is None or group.gender is not None:
             return 0
         return 30 if len(group.entity.name.split()) > 1 else 150
+
+    def _latest_plural_subject(self, at: int, reach: int = PLURAL_REACH) -> Resolved | None:
+        """"Tore Sohlberg and Lehla Abreder said…; they added": the last plural subject before ``at``."""
+        for tok in reversed(self.doc[max(0, at - reach) : at]):
+            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ == "PRON" or self._in_quote(tok.i):
+                continue
+            conjuncts = [c for c in tok.children if c.dep_ == "conj"]
+            if tok.tag_ not in ("NNS", "NNPS") and not conjuncts:
+                continue
+            left = min([tok.i] + [c.left_edge.i for c in tok.lefts if c.dep_ in ("compound", "amod", "det", "nmod", "poss")])
+            right = max([tok.i] + [c.right_edge.i for c in conjuncts])
+            span = self.doc[left : right + 1]
+            group = self.group_of(span) if not conjuncts else None
+            return Resolved(group.entity.name, group.entity.type) if group else Resolved(span.text, None)
+        return None
 
     def note_speaker(self, at: int, resolved: Resolved) -> None:
         """Remember that ``resolved`` spoke at token ``at``: later pronouns may point back to it."""

@@ -203,3 +203,9 @@ def test_directives_need_an_addressee(extractor):
             "The premier vowed to win the next election.")
     quote = only(extractor.extract(text), kind="indirect", cue="urged")
     assert quote.text == "to conserve water during the repairs"
+
+
+def test_they_resolves_to_the_last_plural_subject(extractor):
+    text = "Tore Sohlberg and Lehla Abreder met the staff on Friday. They said the vote would be respected."
+    quote = only(extractor.extract(text), kind="indirect", speaker_mention="They")
+    assert quote.speaker == "Tore Sohlberg and Lehla Abreder"
