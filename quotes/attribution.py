@@ -158,7 +158,7 @@ def _from_cue(verb: Token, role: str, text: str, index: QuoteIndex, lexicon: Lex
     addressee = _addressee_of(verb) if role == "tell" else None
     cue = verb.doc[verb.i : verb.i + 1]
     if role == "directive":
-        span = _directive(verb, text)
+        span = _directive(verb, text) or _characterisation(verb, text)
     else:
         span = _content_chars(verb, text, lexicon) if role != "direct" else None
     if span is not None:
@@ -199,7 +199,8 @@ def _around_cue(text: str, start: int, end: int, verb: Token, speaker: Span | No
 
 def _is_comparison(verb: Token) -> bool:
     """"…lower than TransLink says they are": a comparison, not a report."""
-    return any(c.lower_ in ("than", "as") and c.dep_ in ("mark", "advmod", "prep") for c in verb.children)
+    return any((c.lower_ == "than" and c.dep_ in ("mark", "advmod", "prep")) or (c.lower_ == "as" and c.dep_ in ("mark", "advmod"))
+               for c in verb.children)
 
 
 def _content_chars(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int] | None:
@@ -217,7 +218,7 @@ def _content_chars(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int] 
         start, end = _trim(text, head.left_edge.idx, _end_char(head.right_edge))
         return (start, end) if end > start else None
     if clause is None:
-        return _directive(verb, text) or _bare_complement(verb, text, lexicon)
+        return _directive(verb, text) or _characterisation(verb, text) or _bare_complement(verb, text, lexicon)
     start, end = _clause_chars(clause, text)
     if clause.i > verb.i:
         # phrases the parser hung on the cue verb belong to the content; the main clause of a
@@ -430,6 +431,21 @@ def _directive(verb: Token, text: str) -> tuple[int, int] | None:
     for child in verb.children:
         if addressed and child.dep_ == "xcomp" and child.left_edge.lower_ == "to" and child.left_edge.i > verb.i:
             return _trim(text, child.left_edge.idx, _end_char(child.right_edge))
+    return None
+
+
+def _characterisation(verb: Token, text: str) -> tuple[int, int] | None:
+    """What someone called or described something: "calls it a rookie mistake",
+    "describes himself as the most left-leaning Green on council"."""
+    if any(c.dep_ == "auxpass" for c in verb.children) or not any(c.dep_ == "dobj" for c in verb.children):
+        return None
+    for child in verb.children:
+        if child.dep_ == "oprd" and verb.lemma_ == "call":
+            return _trim(text, child.left_edge.idx, _end_char(child.right_edge))
+        if child.dep_ == "prep" and child.lower_ == "as" and child.i > verb.i:
+            objects = [g for g in child.children if g.dep_ == "pobj"]
+            if objects:
+                return _trim(text, objects[0].left_edge.idx, _end_char(objects[0].right_edge))
     return None
 
 

@@ -209,3 +209,10 @@ def test_they_resolves_to_the_last_plural_subject(extractor):
     text = "Tore Sohlberg and Lehla Abreder met the staff on Friday. They said the vote would be respected."
     quote = only(extractor.extract(text), kind="indirect", speaker_mention="They")
     assert quote.speaker == "Tore Sohlberg and Lehla Abreder"
+
+
+def test_what_someone_called_or_described_something(extractor):
+    text = "Councillor Pete Fry now calls it a rookie mistake. He describes himself as the most left-leaning member of council."
+    article = extractor.extract(text)
+    assert [(q.text, q.speaker) for q in article.quotes] == [
+        ("a rookie mistake", "Pete Fry"), ("the most left-leaning member of council", "Pete Fry")]
