@@ -149,8 +149,8 @@ def _from_cue(verb: Token, role: str, text: str, index: QuoteIndex, lexicon: Lex
         return None  # "Reuters quoted X as saying": the inner speech verb carries the content
     speaker_tok, conduit_tok, conduit_cue = _speaker_of(verb, lexicon)
     if speaker_tok is not None and verb.dep_ == "relcl":
-        if speaker_tok.tag_ not in ("WP", "WDT"):
-            return None  # "…whom the couple claims they adopted": the content is cut off
+        if speaker_tok.tag_ not in ("WP", "WDT") or speaker_tok.dep_ != "nsubj":
+            return None  # "…whom the couple claims they adopted", "the arrest, which was described as"
         speaker_tok = verb.head  # "China, which called it …"
     if speaker_tok is None or (verb.tag_ == "VBN" and not any(c.dep_ in SUBJECT_DEPS for c in verb.children)
                                and verb.dep_ in ("advcl", "conj", "acl")):
@@ -380,10 +380,20 @@ def _addressee_of(verb: Token) -> Token | None:
 
 
 def _mention(tok: Token | None) -> Span | None:
-    """The noun phrase a head token stands for, without appositions and relative clauses."""
+    """The noun phrase a head token stands for, without appositions and relative clauses.
+
+    A description followed by the names it stands for is those names: "Stella's owners Tore
+    Sohlberg and Lehla Abreder", "His defence attorneys, Charles Glynn and Richard Jones".
+    """
     if tok is None:
         return None
     doc = tok.doc
+    if not tok.ent_type_ and tok.pos_ in ("NOUN", "PROPN"):
+        named = next((c for c in tok.rights if c.dep_ in ("appos", "compound") and c.ent_type_ == "PERSON"), None)
+        if named is not None:
+            names = [named] + [c for c in named.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"]
+            start = _mention(named).start
+            return doc[start : max(_mention(n).end for n in names)]
     if tok.ent_type_:
         ent = _index(tok.doc).ent_at(tok.i)
         if ent is not None and ent.root.i == tok.i:

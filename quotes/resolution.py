@@ -346,7 +346,8 @@ class Registry:
         if best is not None:
             return Resolved(best.entity.name, best.entity.type)
         if head_lemma in DOCUMENT_NOUNS:
-            issuer = next((g for c in head.children if c.dep_ == "prep" and c.lower_ in ("from", "by", "of")
+            issuer = next((g for c in head.subtree if c.dep_ == "prep" and c.lower_ in ("from", "by", "of")
+                           and c.head.i in (head.i, *(a.i for a in head.children if a.dep_ == "acl"))
                            for g in c.children if g.dep_ == "pobj"), None)
             if issuer is not None:  # "a statement from the company"
                 return self.resolve(_mention_of(issuer), at, [], exclude)

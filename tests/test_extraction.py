@@ -216,3 +216,9 @@ def test_what_someone_called_or_described_something(extractor):
     article = extractor.extract(text)
     assert [(q.text, q.speaker) for q in article.quotes] == [
         ("a rookie mistake", "Pete Fry"), ("the most left-leaning member of council", "Pete Fry")]
+
+
+def test_description_followed_by_names_is_those_names(extractor):
+    text = "His defence attorneys, Charles Glynn and Richard Jones, have said they might seek a change of venue."
+    quote = only(extractor.extract(text), kind="indirect")
+    assert quote.speaker_mention == "Charles Glynn and Richard Jones"
