@@ -221,4 +221,4 @@ def test_what_someone_called_or_described_something(extractor):
 def test_description_followed_by_names_is_those_names(extractor):
     text = "His defence attorneys, Charles Glynn and Richard Jones, have said they might seek a change of venue."
     quote = only(extractor.extract(text), kind="indirect")
-    assert quote.speaker_mention == "Charles Glynn and Richard Jones"
+    assert quote.speaker_mention == quote.speaker == "Charles Glynn and Richard Jones"
