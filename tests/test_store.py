@@ -367,15 +367,16 @@ def test_paragraph_is_the_line_holding_the_quote():
     assert text[para_start:para_end] == "He said “yes” today.  \nNext line."
 
 
-def sql_examples() -> list[str]:
-    """The ```sql blocks under "SQL examples" in docs/database.md."""
-    doc = DATABASE_DOC.read_text(encoding="utf-8")
+def sql_examples(path: Path) -> list[str]:
+    """The ```sql blocks under "SQL examples" in a document."""
+    doc = path.read_text(encoding="utf-8")
     section = doc.split("## SQL examples", 1)[1].split("\n## ", 1)[0]
     return re.findall(r"```sql\n(.*?)```", section, flags=re.S)
 
 
-def test_docs_sql_examples_run_and_find_the_seed_quotes(tmp_path, corpus):
-    examples = sql_examples()
+@pytest.mark.parametrize("document", [DATABASE_DOC, ROOT / "README.md"], ids=["database.md", "README.md"])
+def test_docs_sql_examples_run_and_find_the_seed_quotes(tmp_path, corpus, document):
+    examples = sql_examples(document)
     assert 3 <= len(examples) <= 5
     db = tmp_path / "quotes.db"
     store_all(db, corpus)
