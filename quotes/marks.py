@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_MARKS = re.compile(r"[\"'“”„‟«»‹›‘’‚\n]")
-# Scraped text mixes styles ("“…"" after an editor's fix), so curly and straight doubles close each other.
+# Two apostrophes ('') and two backticks (``) stand for double marks in some wire copy.
+_MARKS = re.compile(r"''|``|[\"'“”„‟«»‹›‘’‚\n]")
 _PAIRS = {"“": "”\"", "„": "“”", "‟": "”", "«": "»", "‹": "›", '"': '"”', "‘": "’", "'": "'", "‚": "‘’"}
 _OPENERS_ONLY = {"“", "„", "‟", "«", "‹", "‚"}
 _SINGLE = {"‘", "'", "’", "‚"}
@@ -27,17 +27,17 @@ class Quoted:
     outer_end: int
 
 
-def _opens(text: str, i: int) -> bool:
+def _opens(text: str, i: int, j: int) -> bool:
     """A symmetric or single mark opens when it starts a word: after space/start/bracket/dash."""
     before = text[i - 1] if i else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
+    after = text[j] if j < len(text) else " "
     return (before.isspace() or before in "([{—–-/“‘«\"'") and not after.isspace()
 
 
-def _closes(text: str, i: int) -> bool:
+def _closes(text: str, i: int, j: int) -> bool:
     before = text[i - 1] if i else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    if text[i] in _SINGLE and after.isalpha():
+    after = text[j] if j < len(text) else " "
+    if text[i:j] in _SINGLE and after.isalpha():
         return False  # an apostrophe inside a word: don't, Idlib’s
     return not before.isspace() or after.isspace() or after in ".,;:!?)"
 
@@ -50,39 +50,43 @@ def find_quoted(text: str) -> list[Quoted]:
     ['It is “done”, ‘really’.', 'yes']
     >>> find_quoted('“”, he said.')
     []
+    >>> t = "''We will win,'' he said."
+    >>> [t[q.start:q.end] for q in find_quoted(t)]
+    ['We will win,']
     """
     found: list[Quoted] = []
-    stack: list[tuple[str, int]] = []
+    stack: list[tuple[str, int, int]] = []  # (mark, start, width)
     para_start = 0
-    carried: int | None = None  # outer start of a quote still open at the end of a paragraph
+    carried: tuple[int, int] | None = None  # (start, width) of a quote still open at a paragraph's end
 
-    def end_paragraph(pos: int) -> None:
+    def end_paragraph() -> None:
         nonlocal carried, stack
         if stack and stack[0][1] == _first_visible(text, para_start) and stack[0][0] not in _SINGLE:
-            carried = stack[0][1] if carried is None else carried
+            carried = stack[0][1:] if carried is None else carried
         else:
             carried = None
         stack = []
 
     for m in _MARKS.finditer(text):
-        ch, i = m.group(), m.start()
+        raw, i, j = m.group(), m.start(), m.end()
+        ch = {"''": '"', "``": "“"}.get(raw, raw)
         if ch == "\n":
             if text[para_start:i].strip():
-                end_paragraph(i)
-            para_start = i + 1  # blank lines between paragraphs are stepped over once
+                end_paragraph()
+            para_start = j  # blank lines between paragraphs are stepped over once
             continue
-        if stack and ch in _PAIRS[stack[-1][0]] and (ch in _OPENERS_ONLY or _closes(text, i) or ch in "”»›"):
-            opener, start = stack.pop()
+        if stack and ch in _PAIRS[stack[-1][0]] and (ch in _OPENERS_ONLY or _closes(text, i, j) or ch in "”»›"):
+            _, start, width = stack.pop()
             if not stack:
-                outer = carried if carried is not None else start
+                outer, width = carried if carried is not None else (start, width)
                 carried = None
-                if any(c.isalnum() for c in text[outer + 1 : i]):  # “” and “ ,” quote nothing
-                    found.append(Quoted(outer + 1, i, outer, i + 1))
+                if any(c.isalnum() for c in text[outer + width : i]):  # “” and “ ,” quote nothing
+                    found.append(Quoted(outer + width, i, outer, j))
             continue
-        if ch in _OPENERS_ONLY or (ch in "\"'‘" and _opens(text, i)):
+        if ch in _OPENERS_ONLY or (ch in "\"'‘" and _opens(text, i, j)):
             if carried is not None and not stack and i != _first_visible(text, para_start):
                 carried = None  # the continuation convention needs the mark to open the paragraph
-            stack.append((ch, i))
+            stack.append((ch, i, j - i))
     return found
 
 
