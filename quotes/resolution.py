@@ -126,6 +126,8 @@ class Registry:
         label = ent.label_
         group = None
         if len(words) == 1:
+            if label == "PERSON" and len(words[0]) <= 5 and self.index.text[ent.end_char : ent.end_char + 1] == ".":
+                return  # "Oakville, Ont.": an abbreviated place NER took for a person
             group = self._person_by_word(words[0], ent.start)  # "Stone" after "Mark Stone", even if tagged ORG
         if group is None:
             key = (label if label == "PERSON" else label, name.lower())
@@ -290,6 +292,8 @@ class Registry:
                 best, best_at = Resolved(g.entity.name, g.entity.type), score
         for position, r in self.speaker_mentions:
             group = self._by_name.get(r.name)
+            if " and " in r.name and gender is not None:
+                continue  # a pair is no "he" or "she"
             if position < at and r.type == type_ and r.name not in exclude and _agrees(group.gender if group else None, gender):
                 score = position - (self._doubt(group, gender) if group else 0)
                 if score >= best_at:
