@@ -557,6 +557,10 @@ def _floating(doc: Doc, quoted: list[Quoted], claimed: set[Quoted], found: list[
         fills_paragraph = len(text[q.outer_start:q.outer_end]) >= 0.6 * len(paragraph)
         if len(words) < 3 or not (starts_sentence or fills_paragraph) or _is_title(words):
             continue
+        introducer = _colon_subject(doc, q) if before.endswith(":") else None
+        if introducer is not None:  # "Martell, the addictions doctor, is more blunt: “…”"
+            out.append(Attribution(q.start, q.end, "direct", None, _mention(introducer), quoted=[q]))
+            continue
         i = bisect.bisect_right(ends, q.outer_start) - 1
         if i < 0:
             continue
@@ -568,6 +572,19 @@ def _floating(doc: Doc, quoted: list[Quoted], claimed: set[Quoted], found: list[
             continue
         out.append(Attribution(q.start, q.end, "direct", None, prev.speaker, parent=prev, quoted=[q]))
     return out
+
+
+def _colon_subject(doc: Doc, q: Quoted) -> Token | None:
+    """The subject of the sentence a colon ends, when it names someone: "X is blunt: “…”"."""
+    span = doc.char_span(q.outer_start - 2, q.outer_start, alignment_mode="expand")
+    colon = next((t for t in reversed(span) if t.text == ":"), None) if span is not None else None
+    if colon is None:
+        return None
+    clause = colon.head  # the parser may make the quotation the root; the colon stays with its clause
+    subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.i >= colon.i or not (subject.ent_type_ in ("PERSON", "ORG") or subject.pos_ == "PRON"):
+        return None
+    return subject
 
 
 def _is_title(words: list[str]) -> bool:

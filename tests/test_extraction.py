@@ -222,3 +222,10 @@ def test_description_followed_by_names_is_those_names(extractor):
     text = "His defence attorneys, Charles Glynn and Richard Jones, have said they might seek a change of venue."
     quote = only(extractor.extract(text), kind="indirect")
     assert quote.speaker_mention == quote.speaker == "Charles Glynn and Richard Jones"
+
+
+def test_quote_after_a_colon_belongs_to_the_sentence_subject(extractor):
+    text = ("“The rules are clear,” Dr. Robert Strang said.\n\n"
+            "Dave Martell, the addictions doctor, is more blunt: “We are going to find horrifying things.”")
+    article = extractor.extract(text)
+    assert [q.speaker for q in article.quotes] == ["Robert Strang", "Dave Martell"]
