@@ -145,7 +145,7 @@ def _attribute(doc: Doc, quoted: list[Quoted], lexicon: Lexicon, skip: list[tupl
 
 
 def _from_cue(verb: Token, role: str, text: str, index: QuoteIndex, lexicon: Lexicon) -> Attribution | list[Attribution] | None:
-    if role == "conduit" or _is_comparison(verb):
+    if role == "conduit" or _is_comparison(verb) or not _reports(verb):
         return None  # "Reuters quoted X as saying": the inner speech verb carries the content
     speaker_tok, conduit_tok, conduit_cue = _speaker_of(verb, lexicon)
     if speaker_tok is not None and verb.dep_ == "relcl":
@@ -195,6 +195,22 @@ def _around_cue(text: str, start: int, end: int, verb: Token, speaker: Span | No
         return [(start, end)]
     pieces = [_trim(text, start, lo), _trim(text, hi, end)]
     return [(s, e) for s, e in pieces if e > s]
+
+
+HYPOTHETICAL = {"will", "might", "may", "could", "should", "'ll", "wo"}
+
+
+def _reports(verb: Token) -> bool:
+    """Whether the cue reports words said: not "has not said", "will argue", "was told", "and told"
+    after a passive ("had been diagnosed and told he had three months")."""
+    children = list(verb.children)
+    if any(c.dep_ == "neg" for c in children) or any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL for c in children):
+        return False
+    if any(c.dep_ == "auxpass" for c in children):
+        return False
+    if verb.dep_ == "conj" and not any(c.dep_ in SUBJECT_DEPS for c in children):
+        return not any(c.dep_ == "auxpass" for c in verb.head.children)
+    return True
 
 
 def _is_comparison(verb: Token) -> bool:

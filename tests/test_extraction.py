@@ -229,3 +229,9 @@ def test_quote_after_a_colon_belongs_to_the_sentence_subject(extractor):
             "Dave Martell, the addictions doctor, is more blunt: “We are going to find horrifying things.”")
     article = extractor.extract(text)
     assert [q.speaker for q in article.quotes] == ["Robert Strang", "Dave Martell"]
+
+
+def test_unsaid_and_passive_cues_report_nothing(extractor):
+    text = ("The president has not said he would veto the bill. The Greens will argue that the plan fails. "
+            "Cable had been diagnosed with cancer and told he had three months to live.")
+    assert extractor.extract(text).quotes == []
