@@ -77,7 +77,7 @@ class Registry:
         for ent in self.index.ents:
             if ent.label_ in NAME_TYPES and not (skipped and skipped(ent.start_char)):
                 self._add(ent)
-        self._merge_acronyms()
+        self._merge_short_org_names()
         for g in self.groups:
             g.entity.name = g.best_name()
             if g.entity.type == "PERSON":
@@ -187,16 +187,19 @@ class Registry:
             return "female"
         return None
 
-    def _merge_acronyms(self) -> None:
-        """"IRCC" is "Immigration, Refugees and Citizenship Canada" when the initials agree."""
+    def _merge_short_org_names(self) -> None:
+        """"IRCC" is "Immigration, Refugees and Citizenship Canada" when the initials agree, and
+        "Suncor" is "Suncor Energy" when the longer name starts with it."""
         orgs = [g for g in self.groups if g.entity.type == "ORG"]
         for short in orgs:
             name = short.best_name().replace(".", "")
-            if not (2 <= len(name) <= 6 and name.isupper()):
+            acronym = 2 <= len(name) <= 6 and name.isupper()
+            if not acronym and len(name.split()) > 1:
                 continue
             for full in orgs:
-                initials = "".join(w[0] for w in full.best_name().split() if w[:1].isupper())
-                if full is not short and initials == name:
+                words = full.best_name().split()
+                initials = "".join(w[0] for w in words if w[:1].isupper())
+                if full is not short and (initials == name if acronym else len(words) > 1 and words[0] == name):
                     full.mentions = sorted(full.mentions + short.mentions)
                     full.words |= short.words
                     for at, group in self._group_at.items():
@@ -314,6 +317,8 @@ class Registry:
             conjuncts = [c for c in tok.children if c.dep_ == "conj"]
             if tok.tag_ not in ("NNS", "NNPS") and not conjuncts:
                 continue
+            if not (tok.ent_type_ or conjuncts or tok.text.lower() in self.lexicon.nominals):
+                continue  # "Slow sales … they said": only people and organisations speak
             left = min([tok.i] + [c.left_edge.i for c in tok.lefts if c.dep_ in ("compound", "amod", "det", "nmod", "poss")])
             right = max([tok.i] + [c.right_edge.i for c in conjuncts])
             span = self.doc[left : right + 1]
