@@ -49,9 +49,10 @@ for _name, _getter in (("quotes", _quotes), ("quote_entities", _entities)):
 class QuoteExtractor:
     """Finds quotes in a parsed document and stores them on it."""
 
-    def __init__(self, nlp: Language, name: str = "quotes", cues: str | None = None):
+    def __init__(self, nlp: Language, name: str = "quotes", cues: str | None = None, drop_tensor: bool = False):
         self.name = name
         self.lexicon = Lexicon.load(cues)
+        self.drop_tensor = drop_tensor
 
     def __call__(self, doc: Doc) -> Doc:
         index = DocIndex(doc)
@@ -65,6 +66,8 @@ class QuoteExtractor:
         spoken = {q.speaker for q in found} | {q.addressee for q in found} | {l.name for q in found for l in q.chain}
         doc.user_data[QUOTES_KEY] = [_plain(q) for q in found]
         doc.user_data[ENTITIES_KEY] = [e.to_dict() for e in registry.entities() if e.name in spoken]
+        if self.drop_tensor:
+            doc.tensor = doc.tensor[:0]
         return doc
 
 
@@ -74,13 +77,16 @@ def _plain(quote: Quote) -> dict:
     return raw
 
 
-@Language.factory("quotes", default_config={"cues": None})
-def make_quote_extractor(nlp: Language, name: str, cues: str | None) -> QuoteExtractor:
+@Language.factory("quotes", default_config={"cues": None, "drop_tensor": False})
+def make_quote_extractor(nlp: Language, name: str, cues: str | None, drop_tensor: bool) -> QuoteExtractor:
     """Factory for ``nlp.add_pipe("quotes", config={"cues": "my_cues.tsv"})``.
+
+    ``drop_tensor`` empties ``doc.tensor`` afterwards, for callers that keep only the quotes
+    (it is most of what ``nlp.pipe(n_process=2)`` sends back from its workers).
 
     Needs a parser, NER and lemmatizer upstream; also adds the ``quotes_paragraphs`` sentence
     splitter before the parser when the pipeline lacks it.
     """
     if "quotes_paragraphs" not in nlp.pipe_names and "parser" in nlp.pipe_names:
         nlp.add_pipe("quotes_paragraphs", before="parser")
-    return QuoteExtractor(nlp, name, cues)
+    return QuoteExtractor(nlp, name, cues, drop_tensor)

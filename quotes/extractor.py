@@ -32,7 +32,8 @@ class Extractor:
     def __init__(self, nlp: Language | None = None, model: str | None = None, cues: str | None = None):
         self.nlp = nlp if nlp is not None else spacy.load(model or DEFAULT_MODEL, exclude=["senter"])
         if "quotes" not in self.nlp.pipe_names:
-            self.nlp.add_pipe("quotes", config={"cues": cues})
+            # the Doc is dropped once the quotes are read, so its tensor need not travel back
+            self.nlp.add_pipe("quotes", config={"cues": cues, "drop_tensor": True})
         self.disabled = [p for p in self.nlp.pipe_names if p not in NEEDED]
         self.nlp.max_length = max(self.nlp.max_length, MAX_PIECE_CHARS + 1)
 
@@ -65,9 +66,11 @@ class Extractor:
         def pieces():
             for document in map(_as_document, documents):
                 for offset, last, text in _pieces(document.text):
+                    if not document.publisher:
+                        yield text, (document, offset, last)  # a string crosses to workers cheaper than a Doc
+                        continue
                     doc = self.nlp.make_doc(text)
-                    if document.publisher:
-                        doc.user_data[PUBLISHER_KEY] = document.publisher
+                    doc.user_data[PUBLISHER_KEY] = document.publisher
                     yield doc, (document, offset, last)
 
         with self.nlp.select_pipes(disable=self.disabled):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -33,7 +35,11 @@ def boilerplate_lines(text: str) -> list[tuple[int, int]]:
 @Language.component("quotes_paragraphs")
 def paragraph_boundaries(doc: Doc) -> Doc:
     """Start a sentence after every line break, so no sentence (or quote) spans two paragraphs."""
-    for tok in doc[:-1]:
-        if tok.is_space and "\n" in tok.text:
-            doc[tok.i + 1].is_sent_start = True
+    if len(doc) < 2:
+        return doc
+    orths = doc.to_array(ORTH)[:-1]
+    strings = doc.vocab.strings
+    breaks = [h for h in numpy.unique(orths) if "\n" in strings[int(h)]]  # few distinct tokens hold "\n"
+    for i in numpy.nonzero(numpy.isin(orths, breaks))[0]:
+        doc[int(i) + 1].is_sent_start = True
     return doc

@@ -74,6 +74,8 @@ class Registry:
         self.speaker_mentions: list[tuple[int, Resolved]] = []
         self._by_key: dict[tuple[str, str], _Group] = {}
         self._group_at: dict[int, _Group] = {}  # entity start token -> group
+        self._people_by_word: dict[str, list[_Group]] = {}  # surname or first name -> people
+        self._sentence_people: dict[int, set[int]] | None = None
         for ent in self.index.ents:
             if ent.label_ in NAME_TYPES and not (skipped and skipped(ent.start_char)):
                 self._add(ent)
@@ -104,14 +106,8 @@ class Registry:
 
     def _person_by_word(self, word: str, before: int | None = None) -> _Group | None:
         """The person whose surname (or first name) is ``word``, mentioned last before ``before``."""
-        word = word.lower()
         best, best_at = None, -1
-        for g in self.groups:
-            if g.entity.type != "PERSON":
-                continue
-            names = [f.lower().split() for f in g.forms]
-            if not any(n and (n[-1] == word or (len(n) > 1 and n[0] == word)) for n in names):
-                continue
+        for g in self._people_by_word.get(word.lower(), ()):
             prior = [i for i in g.mentions if before is None or i < before]
             at = prior[-1] if prior else -1 - g.mentions[0] / 1e6
             if best is None or at > best_at:
@@ -142,6 +138,9 @@ class Registry:
             group = _Group(Entity(name, label))
             self._by_key[(label, name.lower())] = group
             self.groups.append(group)
+        if name not in group.forms and group.entity.type == "PERSON":
+            for word in {words[0].lower(), words[-1].lower()} if len(words) > 1 else {words[0].lower()}:
+                self._people_by_word.setdefault(word, []).append(group)
         group.forms[name] = group.forms.get(name, 0) + 1
         self._group_at[ent.start] = group
         group.mentions.append(ent.start)
@@ -159,6 +158,15 @@ class Registry:
                 if tok.text not in group.entity.descriptions:
                     group.entity.descriptions.append(tok.text)
 
+    def _people_by_sentence(self) -> dict[int, set[int]]:
+        """Sentence start -> ids of the person groups it names (built once)."""
+        if self._sentence_people is None:
+            self._sentence_people = {}
+            for at, g in self._group_at.items():
+                if g.entity.type == "PERSON":
+                    self._sentence_people.setdefault(self.index.sent(at).start, set()).add(id(g))
+        return self._sentence_people
+
     def _pronoun_gender(self, group: _Group) -> str | None:
         """male/female from the pronouns that follow the person's name in the article.
 
@@ -166,10 +174,10 @@ class Registry:
         (and in the next sentence when it names nobody); a clear majority decides.
         """
         counts = {"male": 0, "female": 0}
+        people = self._people_by_sentence()
         for at in group.mentions:
             sent = self.index.sent(at)
-            if any(sent.start <= i < sent.end and g is not group and g.entity.type == "PERSON"
-                   for i, g in self._group_at.items()):
+            if people.get(sent.start, set()) - {id(group)}:
                 continue  # another person in the sentence: the pronouns may be theirs
             window = list(self.doc[at + 1 : sent.end])
             following = self.index.sent(sent.end) if sent.end < len(self.doc) else None
