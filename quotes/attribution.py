@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .docindex import DocIndex
 from .lexicon import Lexicon
-from .marks import Quoted
+from .marks import Quoted, trim
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 CONTENT_DEPS = {"ccomp"}
@@ -630,11 +630,7 @@ def _drop_overlaps(found: list[Attribution]) -> list[Attribution]:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in TRIM:
-        start += 1
-    while end > start and text[end - 1] in TRIM:
-        end -= 1
-    return start, end
+    return trim(text, start, end, TRIM)
 
 
 def _end_char(tok: Token) -> int:

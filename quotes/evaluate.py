@@ -19,16 +19,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
+from .marks import trim
+
 TRIM = " \t\n\"'“”‘’«»„‟‹›,.;:!?-—–"
 TITLES = {"mr", "mrs", "ms", "dr", "the", "president", "minister", "envoy", "sir", "prof"}
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in TRIM:
-        start += 1
-    while end > start and text[end - 1] in TRIM:
-        end -= 1
-    return start, end
+    return trim(text, start, end, TRIM)
 
 
 def _name_tokens(name: str | None) -> list[str]:

@@ -90,6 +90,19 @@ def find_quoted(text: str) -> list[Quoted]:
     return found
 
 
+def trim(text: str, start: int, end: int, chars: str) -> tuple[int, int]:
+    """``start``/``end`` moved inwards past any of ``chars``.
+
+    >>> trim("  “yes,” ", 0, 9, " “”,")
+    (3, 6)
+    """
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and text[end - 1] in chars:
+        end -= 1
+    return start, end
+
+
 def _first_visible(text: str, pos: int) -> int:
     while pos < len(text) and text[pos].isspace():
         pos += 1
