@@ -39,7 +39,7 @@ def build_quotes(doc: Doc, attributions: list[Attribution], registry: Registry, 
             recent.append(speaker)
             registry.note_speaker(at, speaker)
         chain = _chain(att, speaker, addressee, registry, lexicon, publisher, at)
-        cue = att.cue.text if att.cue is not None else None
+        cue = _cue_text(att.cue)
         quotes.append(Quote(
             start=att.start, end=att.end, text=text[att.start:att.end], kind=att.kind,
             cue=cue,
@@ -78,10 +78,15 @@ def _chain(att: Attribution, speaker: Resolved | None, addressee: Resolved | Non
         if not publisher or not _same_outlet(publisher, addressee.name):
             conduit = addressee
     if conduit is not None and conduit.name != speaker.name:
-        cue = att.conduit_cue.text if att.conduit_cue is not None else (att.cue.text if att.cue is not None else None)
+        cue = _cue_text(att.conduit_cue) or _cue_text(att.cue)
         links.append(Link(conduit.name, conduit.type or "ORG", "conduit", cue))
-    links.append(Link(speaker.name, speaker.type, "speaker", att.cue.text if att.cue is not None else None))
+    links.append(Link(speaker.name, speaker.type, "speaker", _cue_text(att.cue)))
     return links
+
+
+def _cue_text(cue: Span | None) -> str | None:
+    # lower case, so that "According to" at a sentence start and "according to" are one cue
+    return cue.text.lower() if cue is not None else None
 
 
 def _same_outlet(publisher: str, name: str) -> bool:
