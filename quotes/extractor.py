@@ -1,6 +1,9 @@
 """``Extractor``: text or documents in, :class:`~quotes.records.Article` records out."""
 from __future__ import annotations
 
+import multiprocessing
+import signal
+from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -47,7 +50,15 @@ class Extractor:
         return next(self.pipe([Document(text=text, id=doc_id, **meta)]))
 
     def pipe(self, documents: Iterable[Document | dict], batch_size: int = 32, n_process: int = 1) -> Iterator[Article]:
-        """Stream articles for ``documents`` in input order."""
+        """Stream articles for ``documents`` in input order.
+
+        With ``n_process > 1`` forked workers (sharing the loaded pipeline) each extract whole
+        batches and send back only the articles: spaCy's own multiprocessing would ship every
+        parsed Doc back to this process, which then becomes the bottleneck on a small machine.
+        """
+        if n_process > 1 and multiprocessing.get_start_method(allow_none=True) in (None, "fork"):
+            yield from self._pipe_forked(documents, batch_size, n_process)
+            return
         current: Article | None = None
         for document, offset, last, spacy_doc in self.parse(documents, batch_size, n_process):
             if current is None or current.document is not document:
@@ -56,6 +67,19 @@ class Extractor:
             if last:
                 yield current
                 current = None
+
+    def _pipe_forked(self, documents: Iterable[Document | dict], batch_size: int, n_process: int) -> Iterator[Article]:
+        global _FORKED
+        _FORKED = self
+        context = multiprocessing.get_context("fork")
+        pending: deque = deque()
+        with context.Pool(n_process, initializer=_ignore_interrupts) as pool:
+            for batch in _batches(map(_as_document, documents), batch_size):
+                pending.append(pool.apply_async(_extract_batch, (batch,)))
+                while len(pending) > 2 * n_process:  # bounded read-ahead: memory stays flat
+                    yield from pending.popleft().get()
+            while pending:
+                yield from pending.popleft().get()
 
     def parse(self, documents: Iterable[Document | dict], batch_size: int = 32, n_process: int = 1
               ) -> Iterator[tuple[Document, int, bool, Doc]]:
@@ -76,6 +100,30 @@ class Extractor:
         with self.nlp.select_pipes(disable=self.disabled):
             for doc, (document, offset, last) in self.nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size, n_process=n_process):
                 yield document, offset, last, doc
+
+
+# The extractor that forked workers inherit; set just before the pool forks.
+_FORKED: Extractor | None = None
+
+
+def _extract_batch(batch: list[Document]) -> list[Article]:
+    return list(_FORKED.pipe(batch, batch_size=len(batch)))
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C is the parent's to handle: it stops after the current batch
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _as_document(item: Document | dict) -> Document:

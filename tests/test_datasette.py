@@ -256,3 +256,34 @@ def test_live_mode_sees_documents_written_after_start(tmp_path, articles):
     with Store(path) as store:
         list(store.add_many(articles[1:]))
         assert documents() == len(articles)
+
+
+def test_reading_while_an_extraction_writes_never_meets_a_lock(tmp_path, articles):
+    """A writer adds documents one transaction at a time while Datasette keeps reading (WAL)."""
+    import dataclasses
+    import threading
+
+    path = tmp_path / "busy.db"
+    Store(path).close()
+    ds = make_datasette(path, live=True)
+    copies = [dataclasses.replace(a, document=dataclasses.replace(a.document, id=f"{a.id}-{n}"))
+              for n in range(15) for a in articles]
+    done = threading.Event()
+
+    def write() -> None:
+        with Store(path) as store:
+            for article in copies:
+                store.add(article)
+        done.set()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    statuses, seen = [], 0
+    while not done.is_set() or not statuses:
+        response = asyncio.run(ds.client.get("/busy/quotes.json?_shape=array&_size=5"))
+        statuses.append(response.status_code)
+        assert "locked" not in response.text
+    writer.join()
+    seen = len(asyncio.run(ds.client.get("/busy/documents.json?_shape=array&_size=max")).json())
+    assert set(statuses) == {200} and len(statuses) > 1
+    assert seen == len(copies)
