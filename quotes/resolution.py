@@ -247,7 +247,7 @@ class Registry:
                 return self._group_at.get(ent.start)
         return None
 
-    def resolve(self, mention: Span | None, at: int, recent: list[Resolved], exclude: set[str] = frozenset()) -> Resolved | None:
+    def resolve(self, mention: Span | None, at: int, exclude: set[str] = frozenset()) -> Resolved | None:
         """The entity ``mention`` (found at token ``at``) denotes, given the speakers so far."""
         if mention is None:
             return None
@@ -257,14 +257,14 @@ class Registry:
             return Resolved(mention.text, None)
         if lower in PERSON_PRONOUNS:
             gender = "female" if lower in ("she", "her") else "male"
-            return self._latest("PERSON", at, recent, exclude, gender) or Resolved(mention.text, None)
+            return self._latest("PERSON", at, exclude, gender) or Resolved(mention.text, None)
         if lower in THING_PRONOUNS:
-            return self._latest("ORG", at, recent, exclude) or Resolved(mention.text, None)
+            return self._latest("ORG", at, exclude) or Resolved(mention.text, None)
         if lower in GROUP_PRONOUNS:
             plural = self._latest_plural_subject(at)
             if plural is not None:
                 return plural
-            last = recent[-1] if recent else None
+            last = self.speaker_mentions[-1][1] if self.speaker_mentions else None
             if last is not None and last.type in ("ORG", "NORP", "GPE", None) and last.name.lower() not in ("he", "she"):
                 return last
             return Resolved(mention.text, None)
@@ -284,7 +284,7 @@ class Registry:
                 return Resolved(group.entity.name, group.entity.type)
         return self._describe(mention, at, exclude)
 
-    def _latest(self, type_: str, at: int, recent: list[Resolved], exclude: set[str], gender: str | None = None) -> Resolved | None:
+    def _latest(self, type_: str, at: int, exclude: set[str], gender: str | None = None) -> Resolved | None:
         """The entity of ``type_`` mentioned last before token ``at`` (names and resolved speakers).
 
         For he/she, a person whose gender is unknown counts as mentioned a little earlier than
@@ -372,22 +372,22 @@ class Registry:
                            and c.head.i in (head.i, *(a.i for a in head.children if a.dep_ == "acl"))
                            for g in c.children if g.dep_ == "pobj"), None)
             if issuer is not None:  # "a statement from the company"
-                return self.resolve(_mention_of(issuer), at, [], exclude)
+                return self.resolve(_mention_of(issuer), at, exclude)
             owner = next((c for c in head.children if c.dep_ == "poss"), None)
             if owner is not None and owner.lower_ not in ("its", "their", "his", "her"):
-                return self.resolve(_mention_of(owner), at, [], exclude)
-            return self._latest("ORG", at, [], exclude) or Resolved(mention.text, None)
+                return self.resolve(_mention_of(owner), at, exclude)
+            return self._latest("ORG", at, exclude) or Resolved(mention.text, None)
         definite = any(t.lower_ == "the" and t.dep_ == "det" for t in head.children)
         if definite and nominal_type == "ORG":
-            return self._latest("ORG", at, [], exclude) or Resolved(mention.text, None)
+            return self._latest("ORG", at, exclude) or Resolved(mention.text, None)
         if definite and head.tag_ == "NN" and nominal_type is None:
             # "the lanky, bespectacled professor": the person the story is about
-            return self._latest("PERSON", at, [], exclude) or Resolved(mention.text, None)
+            return self._latest("PERSON", at, exclude) or Resolved(mention.text, None)
         return Resolved(mention.text, nominal_type if nominal_type == "PERSON" else None)
 
     def resolve_addressee(self, mention: Span | None, at: int) -> Resolved | None:
         """Like :meth:`resolve`, and "a Security Council meeting" -> the Security Council."""
-        resolved = self.resolve(mention, at, [], set())
+        resolved = self.resolve(mention, at)
         if resolved is not None and resolved.type is None and mention is not None:
             named = [e for e in self.index.ents_in(mention.start, mention.end) if e.label_ in ("ORG", "PERSON")]
             if named:
