@@ -20,6 +20,7 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -218,6 +219,18 @@ def paragraph_around(text: str, start: int, end: int) -> tuple[int, int]:
     return para_start, para_end
 
 
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """One ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back whole on any error or interrupt."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 def _meta(document: Document) -> tuple[Any, ...]:
     """What decides whether a stored document is current: its text and its metadata."""
     return (
@@ -264,8 +277,7 @@ class Store:
         }
         if version == SCHEMA_VERSION and set(VIEWS) <= existing_views and self._has_fts():
             return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with _transaction(conn):
             for statement in TABLES_SQL.split(";"):
                 if statement.strip():
                     conn.execute(statement)
@@ -273,10 +285,6 @@ class Store:
                 conn.execute(f"DROP VIEW IF EXISTS {name}")
                 conn.execute(sql)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         # sqlite-utils writes the FTS tables and the triggers that keep them in sync.
         if not self.db["quotes"].detect_fts():
             self.db["quotes"].enable_fts(["text"], create_triggers=True, tokenize="porter")
@@ -329,9 +337,7 @@ class Store:
             yield from zip(batch, self._write_batch(batch))
 
     def _write_batch(self, articles: list[Article]) -> list[str]:
-        conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with _transaction(self.conn):
             statuses: list[str] = []
             staged: dict[str, dict[str, Any]] = {}  # the last version of each document wins
             for article in articles:
@@ -344,10 +350,6 @@ class Store:
                 staged[doc_id] = {"meta": meta, "rows": _article_rows(article)}
             if staged:
                 self._replace_documents(staged)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         return statuses
 
     def _replace_documents(self, staged: dict[str, dict[str, Any]]) -> None:
@@ -556,8 +558,7 @@ class Store:
                 "SELECT id, content_hash, title, url, publisher, published FROM src.documents ORDER BY id"
             ).fetchall()
             for offset in range(0, len(documents), batch_size):
-                conn.execute("BEGIN IMMEDIATE")
-                try:
+                with _transaction(conn):
                     changed = []
                     for doc_id, *meta in documents[offset : offset + batch_size]:
                         stored = self._stored_meta(doc_id)
@@ -568,10 +569,6 @@ class Store:
                             changed.append(doc_id)
                     if changed:
                         self._copy_documents(changed)
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
             conn.execute(
                 f"INSERT OR IGNORE INTO errors ({_columns(ERROR_COLUMNS)}) "
                 f"SELECT {_columns(ERROR_COLUMNS)} FROM src.errors"
