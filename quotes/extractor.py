@@ -69,11 +69,10 @@ class Extractor:
                 current = None
 
     def _pipe_forked(self, documents: Iterable[Document | dict], batch_size: int, n_process: int) -> Iterator[Article]:
-        global _FORKED
-        _FORKED = self
         context = multiprocessing.get_context("fork")
         pending: deque = deque()
-        with context.Pool(n_process, initializer=_ignore_interrupts) as pool:
+        # under fork the initializer's arguments are inherited, not pickled: no model is copied
+        with context.Pool(n_process, initializer=_start_worker, initargs=(self,)) as pool:
             for batch in _batches(map(_as_document, documents), batch_size):
                 pending.append(pool.apply_async(_extract_batch, (batch,)))
                 while len(pending) > 2 * n_process:  # bounded read-ahead: memory stays flat
@@ -102,17 +101,19 @@ class Extractor:
                 yield document, offset, last, doc
 
 
-# The extractor that forked workers inherit; set just before the pool forks.
-_FORKED: Extractor | None = None
+# The extractor of a forked worker process, set when the worker starts.
+_WORKER_EXTRACTOR: Extractor | None = None
+
+
+def _start_worker(extractor: Extractor) -> None:
+    global _WORKER_EXTRACTOR
+    _WORKER_EXTRACTOR = extractor
+    # Ctrl-C is the parent's to handle: it stops after the current batch
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _extract_batch(batch: list[Document]) -> list[Article]:
-    return list(_FORKED.pipe(batch, batch_size=len(batch)))
-
-
-def _ignore_interrupts() -> None:
-    # Ctrl-C is the parent's to handle: it stops after the current batch
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return list(_WORKER_EXTRACTOR.pipe(batch, batch_size=len(batch)))
 
 
 def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:

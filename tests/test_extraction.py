@@ -235,3 +235,11 @@ def test_unsaid_and_passive_cues_report_nothing(extractor):
     text = ("The president has not said he would veto the bill. The Greens will argue that the plan fails. "
             "Cable had been diagnosed with cancer and told he had three months to live.")
     assert extractor.extract(text).quotes == []
+
+
+def test_two_processes_give_the_same_articles_in_order(extractor):
+    docs = [{"id": f"d{i}", "text": f"“Shift {i} starts at six,” foreman Ivan Petrov said. He added that the crane was fixed."}
+            for i in range(6)]
+    one = [a.to_dict() for a in extractor.pipe(docs, batch_size=2)]
+    two = [a.to_dict() for a in extractor.pipe(docs, batch_size=2, n_process=2)]
+    assert two == one and [a["id"] for a in two] == [d["id"] for d in docs]
