@@ -7,10 +7,13 @@ Output: :class:`Attribution` records in character offsets, with the speaker stil
 The rules, in the order they claim content:
 
 1. a cue verb (``said``, ``told``, ``wrote``…) with a content clause: indirect speech, or a mixed
-   quote when the clause holds quoted words, or a direct quote when it is all in marks;
+   quote when the clause holds quoted words, or a direct quote when it is all in marks; also
+   directives ("urged residents to…") and characterisations ("calls it a rookie mistake");
 2. a cue verb next to a quotation: ``“…,” he said, “…”`` and ``X said: “…”``;
 3. ``according to X``;
-4. a quotation with no cue that fills its paragraph continues the previous speaker.
+4. a line labelled with a speaker's name: "TAPPER: …", "Ted Cruz: ‘…’";
+5. a quotation with no cue: after "X is blunt:" it is X's, otherwise it continues the previous
+   speaker when it starts a sentence or fills its paragraph.
 """
 from __future__ import annotations
 
@@ -18,6 +21,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+import numpy
+from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Span, Token
 
 from .docindex import DocIndex
@@ -28,8 +33,8 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 CONTENT_DEPS = {"ccomp"}
 MENTION_CUT_DEPS = {"appos", "relcl", "acl", "punct", "advcl", "cc", "conj", "prep"}
 OBJECT_DEPS = {"dobj", "dative", "iobj"}
-CONTENT_ROLES = {"speech", "tell", "write", "conduit", "directive"}
-ADJACENT_ROLES = (CONTENT_ROLES - {"directive"}) | {"direct"}
+ADJACENT_ROLES = {"speech", "tell", "write", "conduit", "direct"}  # cues that take a quotation beside them
+CUE_ROLES = ADJACENT_ROLES | {"directive"}  # every role a cue verb can play
 TRIM = " \t\n,;:—–-"
 MIN_INDIRECT_WORDS = 3
 # A quotation with no cue continues the previous speaker only this many paragraphs later.
@@ -43,13 +48,16 @@ def _index(doc: Doc) -> DocIndex:
     return doc.user_data[INDEX_KEY]
 
 
+_CUE_HASHES: dict[tuple[int, int], numpy.ndarray] = {}
+
+
 def _cue_candidates(doc: Doc, lexicon: Lexicon):
     """Tokens whose lemma is a cue, or "according": found on arrays, not token by token."""
-    import numpy
-    from spacy.attrs import LEMMA, LOWER
-
     strings = doc.vocab.strings
-    wanted = numpy.array([strings.add(lemma) for lemma in lexicon.cues] + [strings.add("according")], dtype="uint64")
+    key = (id(lexicon), id(strings))
+    if key not in _CUE_HASHES:  # once per lexicon and vocabulary, not per document
+        _CUE_HASHES[key] = numpy.array([strings.add(lemma) for lemma in [*lexicon.cues, "according"]], dtype="uint64")
+    wanted = _CUE_HASHES[key]
     lemmas = doc.to_array([LEMMA, LOWER])
     hits = numpy.nonzero(numpy.isin(lemmas[:, 0], wanted) | numpy.isin(lemmas[:, 1], wanted))[0]
     for i in hits:
@@ -99,25 +107,22 @@ class QuoteIndex:
         return out
 
 
-def attribute(doc: Doc, quoted: list[Quoted], lexicon: Lexicon, skip: list[tuple[int, int]],
+def attribute(doc: Doc, quotations: QuoteIndex, lexicon: Lexicon, skipped: RangeSet,
               index: DocIndex | None = None) -> list[Attribution]:
     """All attributions in ``doc``, ordered by content start.
 
-    ``skip`` holds character ranges (headlines, link lines) where nothing is attributed.
+    ``skipped`` holds the character ranges (headlines, link lines) where nothing is attributed.
     """
     doc.user_data[INDEX_KEY] = index or DocIndex(doc)
     try:
-        return _attribute(doc, quoted, lexicon, skip)
+        return _attribute(doc, quotations, lexicon, skipped)
     finally:
         del doc.user_data[INDEX_KEY]  # user_data crosses processes with msgpack: keep it plain
 
 
-def _attribute(doc: Doc, quoted: list[Quoted], lexicon: Lexicon, skip: list[tuple[int, int]]) -> list[Attribution]:
+def _attribute(doc: Doc, index: QuoteIndex, lexicon: Lexicon, skipped: RangeSet) -> list[Attribution]:
     text = _index(doc).text
-    index = QuoteIndex(quoted)
-    skipped = RangeSet(skip)
     found: list[Attribution] = []
-    claimed: set[Quoted] = set()
 
     for tok in _cue_candidates(doc, lexicon):
         if index.containing(tok.idx) or skipped.contains(tok.idx):
@@ -126,25 +131,21 @@ def _attribute(doc: Doc, quoted: list[Quoted], lexicon: Lexicon, skip: list[tupl
             att = _according_to(tok, text, index)
         else:
             role = lexicon.cue_role(tok.lemma_)
-            if role not in ADJACENT_ROLES | {"directive"} or tok.pos_ != "VERB":
+            if role not in CUE_ROLES or tok.pos_ != "VERB":
                 continue
             att = _from_cue(tok, role, text, index, lexicon)
-        if att is None:
-            continue
-        for extra in ([att] if not isinstance(att, list) else att):
-            claimed.update(extra.quoted)
-            found.append(extra)
+        found.extend(att or [])
 
     found.extend(_labelled_lines(doc, text, index, skipped, found))
     found.sort(key=lambda a: a.start)
     found = _drop_overlaps(found)
     claimed = {q for a in found for q in a.quoted}
-    found.extend(_floating(doc, quoted, claimed, found, skipped))
+    found.extend(_floating(doc, index.quoted, claimed, found, skipped))
     found.sort(key=lambda a: a.start)
     return found
 
 
-def _from_cue(verb: Token, role: str, text: str, index: QuoteIndex, lexicon: Lexicon) -> Attribution | list[Attribution] | None:
+def _from_cue(verb: Token, role: str, text: str, index: QuoteIndex, lexicon: Lexicon) -> list[Attribution] | None:
     if role == "conduit" or _is_comparison(verb) or not _reports(verb):
         return None  # "Reuters quoted X as saying": the inner speech verb carries the content
     speaker_tok, conduit_tok, conduit_cue = _speaker_of(verb, lexicon)
@@ -177,7 +178,7 @@ def _from_cue(verb: Token, role: str, text: str, index: QuoteIndex, lexicon: Lex
                                       found[0].conduit, conduit_cue, quoted=[q])
                           for q in _adjacent_quotes(verb, text, index) if q not in found[0].quoted]
             return found
-    adjacent = _adjacent_quotes(verb, text, index) if role in ADJACENT_ROLES or role == "directive" else []
+    adjacent = _adjacent_quotes(verb, text, index)
     if not adjacent:
         return None
     return [
@@ -213,6 +214,11 @@ def _reports(verb: Token) -> bool:
     return True
 
 
+def _starts_a_report(tok: Token, lexicon: Lexicon) -> bool:
+    """A cue that opens the next report ("…, adding that", "…, according to"): content stops there."""
+    return (tok.pos_ == "VERB" and lexicon.cue_role(tok.lemma_) in ADJACENT_ROLES) or tok.lower_ == "according"
+
+
 def _is_comparison(verb: Token) -> bool:
     """"…lower than TransLink says they are": a comparison, not a report."""
     return any((c.lower_ == "than" and c.dep_ in ("mark", "advmod", "prep")) or (c.lower_ == "as" and c.dep_ in ("mark", "advmod"))
@@ -240,10 +246,7 @@ def _content_chars(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int] 
         # phrases the parser hung on the cue verb belong to the content; the main clause of a
         # "While X said Y, Z…" sentence does not
         stop = min(sent.end, verb.right_edge.i + 1)
-        for tok in verb.doc[clause.right_edge.i + 1 : stop]:
-            if tok.pos_ == "VERB" and lexicon.cue_role(tok.lemma_) in ADJACENT_ROLES or tok.lower_ == "according":
-                stop = tok.i
-                break
+        stop = next((tok.i for tok in verb.doc[clause.right_edge.i + 1 : stop] if _starts_a_report(tok, lexicon)), stop)
         if stop > clause.right_edge.i + 1:
             end = max(end, _trim(text, start, _end_char(verb.doc[stop - 1]))[1])
     else:
@@ -304,7 +307,7 @@ def _labelled_lines(doc: Doc, text: str, index: QuoteIndex, skipped: "RangeSet",
         if any(a.start < end and start < a.end for a in found):
             continue
         span = doc.char_span(m.start(1), m.start(1) + len(m.group(1).rstrip()), alignment_mode="expand")
-        if span is None or not _is_name_label(span, label):
+        if span is None or not _is_name_label(span):
             continue
         colon = doc.char_span(m.end(1), m.end(1) + 1, alignment_mode="expand")
         inside = index.within(start, end)
@@ -313,7 +316,7 @@ def _labelled_lines(doc: Doc, text: str, index: QuoteIndex, skipped: "RangeSet",
     return out
 
 
-def _is_name_label(span: Span, label: str) -> bool:
+def _is_name_label(span: Span) -> bool:
     words = [t for t in span if t.is_alpha]
     if not words or len(words) > 5:
         return False
@@ -448,10 +451,8 @@ def _directive(verb: Token, text: str) -> tuple[int, int] | None:
     """What someone urged or asked of someone: "urged residents to conserve water".
 
     The content is the to-infinitive after an addressee ("called on Ottawa to act"); a promise
-    with no addressee ("vowed to win") and a passive cue ("he is said to be ill") are not.
+    with no addressee ("vowed to win") is not.
     """
-    if any(c.dep_ == "auxpass" for c in verb.children):
-        return None
     addressed = any(c.dep_ in OBJECT_DEPS for c in verb.children) or any(
         c.dep_ == "prep" and c.lower_ == "on" for c in verb.children)
     for child in verb.children:
@@ -463,7 +464,7 @@ def _directive(verb: Token, text: str) -> tuple[int, int] | None:
 def _characterisation(verb: Token, text: str) -> tuple[int, int] | None:
     """What someone called or described something: "calls it a rookie mistake",
     "describes himself as the most left-leaning Green on council"."""
-    if any(c.dep_ == "auxpass" for c in verb.children) or not any(c.dep_ == "dobj" for c in verb.children):
+    if not any(c.dep_ == "dobj" for c in verb.children):
         return None
     for child in verb.children:
         if child.dep_ == "oprd" and verb.lemma_ == "call":
@@ -485,7 +486,7 @@ def _bare_complement(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int
     counts as content when it reads as a clause: a subject, then a finite verb.
     """
     doc, sent = verb.doc, _index(verb.doc).sent(verb.i)
-    if verb.lemma_.lower() not in lexicon.clause_cues or any(c.dep_ == "auxpass" for c in verb.children):
+    if verb.lemma_.lower() not in lexicon.clause_cues:
         return None
     i = verb.i + 1
     objects = {c.left_edge.i: c.right_edge.i for c in verb.children if c.dep_ in OBJECT_DEPS} \
@@ -500,11 +501,7 @@ def _bare_complement(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int
             i += 1
         else:
             break
-    stop = sent.end
-    for tok in doc[i:sent.end]:
-        if tok.i > i and (tok.pos_ == "VERB" and lexicon.cue_role(tok.lemma_) in ADJACENT_ROLES or tok.lower_ == "according"):
-            stop = tok.i
-            break
+    stop = next((tok.i for tok in doc[i + 1 : sent.end] if _starts_a_report(tok, lexicon)), sent.end)
     if i < sent.end and doc[i].dep_ == "dobj" and doc[i].head.i == verb.i and verb.lemma_ != "say":
         return None  # "added another goal"
     words = doc[i:stop]

@@ -57,10 +57,10 @@ class QuoteExtractor:
     def __call__(self, doc: Doc) -> Doc:
         index = DocIndex(doc)
         text = index.text
-        skip = boilerplate_lines(text)
-        quoted = find_quoted(text)
-        attributions = attribute(doc, quoted, self.lexicon, skip, index)
-        registry = Registry(doc, self.lexicon, QuoteIndex(quoted).containing, RangeSet(skip).contains, index)
+        skipped = RangeSet(boilerplate_lines(text))
+        quotations = QuoteIndex(find_quoted(text))
+        attributions = attribute(doc, quotations, self.lexicon, skipped, index)
+        registry = Registry(doc, self.lexicon, quotations.containing, skipped.contains, index)
         publisher = doc.user_data.get(PUBLISHER_KEY)
         found = build_quotes(doc, attributions, registry, self.lexicon, publisher)
         spoken = {q.speaker for q in found} | {q.addressee for q in found} | {l.name for q in found for l in q.chain}
