@@ -271,7 +271,7 @@ class Registry:
         people = [e for e in self.index.ents_in(mention.start, mention.end) if e.label_ == "PERSON"]
         if len(people) > 1 and any(t.lower_ in ("and", "&") for t in mention):
             # "Charles Glynn and Richard Jones": the pair speaks, each under their best name
-            names = [(self._group_at.get(e.start) or _Group(Entity(e.text))).entity.name for e in people]
+            names = [g.entity.name if (g := self._group_at.get(e.start)) else e.text for e in people]
             return Resolved(", ".join(names[:-1]) + " and " + names[-1], "PERSON")
         group = self.group_of(mention)
         if group is None and head.pos_ == "PROPN":
