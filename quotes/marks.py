@@ -27,10 +27,16 @@ class Quoted:
     outer_end: int
 
 
+# A single mark before these is an apostrophe of elision, not an opening quote: '60s, ’em, 'til.
+_ELISION = re.compile(r"\d\d|(?:em|til|cause|bout|n)\b", re.IGNORECASE)
+
+
 def _opens(text: str, i: int, j: int) -> bool:
     """A symmetric or single mark opens when it starts a word: after space/start/bracket/dash."""
     before = text[i - 1] if i else " "
     after = text[j] if j < len(text) else " "
+    if text[i:j] in _SINGLE and _ELISION.match(text, j):
+        return False
     return (before.isspace() or before in "([{—–-/“‘«\"'") and not after.isspace()
 
 
