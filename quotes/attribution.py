@@ -266,6 +266,8 @@ def _according_to(tok: Token, text: str, index: QuoteIndex) -> list[Attribution]
     while head.dep_ not in ("ROOT", "ccomp", "conj") and head.head.i != head.i:
         head = head.head
     start, end = _trim(text, head.left_edge.idx, _end_char(head.right_edge))
+    if start >= phrase_start:
+        phrase_end = _end_char(_source_end(source))
     after = tok.doc.char_span(phrase_end, end, alignment_mode="expand") if phrase_end < end else None
     if start < phrase_start and after is not None and any(t.pos_ in ("VERB", "AUX") for t in after):
         # "Among the precedents at risk, according to Ms. Epstein, are 16 cases"
@@ -284,6 +286,22 @@ def _according_to(tok: Token, text: str, index: QuoteIndex) -> list[Attribution]
             kind, start, end = _kind_of(text, start, end, inside)
             found.append(Attribution(start, end, kind, cue, _mention(source), quoted=inside))
     return found
+
+
+def _source_end(source: Token) -> Token:
+    """The last word of X in a leading "According to X, …".
+
+    The parser sometimes hangs the reported clause on X ("According to Rush Limbaugh, the move
+    reeks of fear": "reeks" as an apposition of Limbaugh), so X ends at its first comma, or at
+    the second when a verbless apposition sits between ("According to Rubio, a senator, …").
+    """
+    doc, last = source.doc, source.right_edge
+    commas = [t.i for t in doc[source.i + 1 : last.i + 1] if t.text == ","]
+    if not commas:
+        return last
+    if len(commas) > 1 and not any(t.pos_ in ("VERB", "AUX") for t in doc[commas[0] + 1 : commas[1]]):
+        return doc[commas[1] - 1]
+    return doc[commas[0] - 1]
 
 
 _LABELLED_LINE = re.compile(r"^[ \t]*([^:\n]{2,60}?):[ \t]+(\S[^\n]*)$", re.MULTILINE)
