@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from .attribution import QuoteIndex, RangeSet, attribute
 from .chains import build_quotes
 from .docindex import DocIndex
-from .layout import boilerplate_lines, paragraph_boundaries  # noqa: F401  (registers quotes_paragraphs)
+from .layout import boilerplate_lines, caption_lines, paragraph_boundaries  # noqa: F401  (registers quotes_paragraphs)
 from .lexicon import Lexicon
 from .marks import find_quoted
 from .records import Entity, Link, Quote
@@ -60,7 +60,8 @@ class QuoteExtractor:
         skipped = RangeSet(boilerplate_lines(text))
         quotations = QuoteIndex(find_quoted(text))
         attributions = attribute(doc, quotations, self.lexicon, skipped, index)
-        registry = Registry(doc, self.lexicon, quotations.containing, skipped.contains, index)
+        captions = RangeSet(caption_lines(text))
+        registry = Registry(doc, self.lexicon, quotations.containing, skipped.contains, index, captions.contains)
         publisher = doc.user_data.get(PUBLISHER_KEY)
         found = build_quotes(doc, attributions, registry, self.lexicon, publisher)
         spoken = {q.speaker for q in found} | {q.addressee for q in found} | {l.name for q in found for l in q.chain}

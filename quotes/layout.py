@@ -1,7 +1,9 @@
 """Paragraphs and lines that carry no reported speech: headlines, repeated teasers, link lists.
 
 Scraped articles repeat their headline and carry "related article" teasers between paragraphs.
-Such lines are short and end without sentence punctuation.
+Such lines are short and end without sentence punctuation. Photo captions sit between
+paragraphs too: they may quote someone, but the people they name are not what the next
+paragraph's "he" points back to.
 """
 from __future__ import annotations
 
@@ -15,6 +17,10 @@ from spacy.tokens import Doc
 _LINE = re.compile(r"[^\n]+")
 _SENTENCE_END = tuple(".!?:\"”’'»)…")
 HEADLINE_MAX_WORDS = 16
+# A photo caption ends with its credit: "(Mark Schiefelbein/Associated Press)", "( Toronto Star file photo )".
+_CAPTION_CREDIT = re.compile(
+    r"\((?:[^()\n]*/[^()\n]*|[^()\n]*\b(?:photo|photos|file|images?|getty|handout|courtesy|press|pool)\b[^()\n]*)\)[ \t]*$",
+    re.IGNORECASE)
 
 
 def boilerplate_lines(text: str) -> list[tuple[int, int]]:
@@ -30,6 +36,16 @@ def boilerplate_lines(text: str) -> list[tuple[int, int]]:
         if line and not line.endswith(_SENTENCE_END) and len(line.split()) <= HEADLINE_MAX_WORDS:
             out.append((m.start(), m.end()))
     return out
+
+
+def caption_lines(text: str) -> list[tuple[int, int]]:
+    """Character ranges of photo captions: lines ending with a credit in brackets.
+
+    >>> t = "Kim arrives in Beijing. (Mark Schiefelbein/Associated Press)\\nHe said so."
+    >>> [t[s:e] for s, e in caption_lines(t)]
+    ['Kim arrives in Beijing. (Mark Schiefelbein/Associated Press)']
+    """
+    return [(m.start(), m.end()) for m in _LINE.finditer(text) if _CAPTION_CREDIT.search(m.group())]
 
 
 @Language.component("quotes_paragraphs")

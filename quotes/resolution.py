@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy
+
 from spacy.tokens import Doc, Span
 
 from .docindex import DocIndex
@@ -63,23 +65,28 @@ class Registry:
     person of that name mentioned last, so two Karlssons on one team stay apart.
     """
 
-    def __init__(self, doc: Doc, lexicon: Lexicon, quoted_chars=None, skipped=None, index: DocIndex | None = None):
-        """``quoted_chars(i)`` and ``skipped(i)`` tell whether character ``i`` is inside quotation
-        marks or on a headline/caption line (names there are not antecedents)."""
+    def __init__(self, doc: Doc, lexicon: Lexicon, quoted_chars=None, skipped=None, index: DocIndex | None = None,
+                 captioned=None):
+        """``quoted_chars(i)``, ``skipped(i)`` and ``captioned(i)`` tell whether character ``i`` is
+        inside quotation marks, on a headline line (names there are ignored) or in a photo caption
+        (names there join the registry but are no antecedent for the text outside it)."""
         self.doc = doc
         self.index = index or DocIndex(doc)
         self.lexicon = lexicon
         self.quoted_chars = quoted_chars  # char -> inside quotation marks?
+        self.captioned = captioned
         self.groups: list[_Group] = []
         self.speaker_mentions: list[tuple[int, Resolved]] = []
         self._by_key: dict[tuple[str, str], _Group] = {}
         self._group_at: dict[int, _Group] = {}  # entity start token -> group
         self._people_by_word: dict[str, list[_Group]] = {}  # surname or first name -> people
-        self._sentence_people: dict[int, set[int]] | None = None
+        self._sentence_people: dict[int, list[tuple[int, int]]] | None = None
         for ent in self.index.ents:
             if ent.label_ in NAME_TYPES and not (skipped and skipped(ent.start_char)):
                 self._add(ent)
         self._merge_short_org_names()
+        self._untagged_at: dict[int, _Group] = {}  # token of a name NER missed -> group
+        self._find_untagged_names(skipped)
         for g in self.groups:
             g.entity.name = g.best_name()
             if g.entity.type == "PERSON":
@@ -88,11 +95,26 @@ class Registry:
 
     # -- building -----------------------------------------------------------------
     def _name_words(self, ent: Span) -> list[str]:
-        words = [t.text for t in ent if not t.is_punct or t.text in ".-"]
+        """The words of a name, hyphenated parts joined ("Kim Jong-un": Kim, Jong-un), titles off."""
+        words: list[str] = []
+        glued = False  # the previous token had no space after it
+        for t in ent:
+            if t.is_punct and t.text not in ".-":
+                glued = False
+                continue
+            if glued and words and (t.text == "-" or words[-1].endswith("-")):
+                words[-1] += t.text
+            else:
+                words.append(t.text)
+            glued = not t.whitespace_
         while words and words[0].lower() in self.lexicon.titles | {"the"}:
             words = words[1:]
         if words and words[-1].lower() in ("’s", "'s"):
             words = words[:-1]
+        if ent.label_ == "PERSON" and "of" in words[1:]:
+            words = words[: words.index("of", 1)]  # "Jingyi Pan of IG": the employer is not the name
+        while words and words[-1] in ("of", "and", "&", "-"):
+            words = words[:-1]  # "Animal Protection Services of" cut short by NER
         return words
 
     def _looks_like_person(self, words: list[str]) -> bool:
@@ -118,7 +140,7 @@ class Registry:
         words = self._name_words(ent)
         if not words or (ent.label_ == "PERSON" and not self._looks_like_person(words)):
             return
-        name = " ".join(words).replace(" .", ".").replace(" - ", "-").replace(" -", "-")
+        name = " ".join(words).replace(" .", ".")
         label = ent.label_
         group = None
         if len(words) == 1:
@@ -158,40 +180,81 @@ class Registry:
                 if tok.text not in group.entity.descriptions:
                     group.entity.descriptions.append(tok.text)
 
-    def _people_by_sentence(self) -> dict[int, set[int]]:
-        """Sentence start -> ids of the person groups it names (built once)."""
+    def _find_untagged_names(self, skipped) -> None:
+        """Mentions of a registered name that NER left untagged ("McNeely turned down …" after
+        "Morgan McNeely" was tagged): one name, one referent, throughout an article."""
+        forms: dict[str, list[tuple[str, _Group]]] = {}
+        for g in self.groups:
+            names = set(g.forms)
+            if g.entity.type == "PERSON":
+                names |= {form.split()[-1] for form in g.forms}  # the surname alone
+            for form in names:
+                if form[:1].isupper():
+                    forms.setdefault(form.split()[0], []).append((form, g))
+        if not forms:
+            return
+        doc, text, strings = self.doc, self.index.text, self.doc.vocab.strings
+        orths = doc.to_array("ORTH")
+        wanted = numpy.array([strings.add(word) for word in forms], dtype="uint64")
+        for i in numpy.flatnonzero(numpy.isin(orths, wanted)):
+            tok = doc[int(i)]
+            if tok.ent_type_ in NAME_TYPES or tok.pos_ != "PROPN" or (skipped and skipped(tok.idx)):
+                continue
+            for form, group in sorted(forms[tok.text], key=lambda fg: -len(fg[0])):
+                end = tok.idx + len(form)
+                if text.startswith(form, tok.idx) and not (end < len(text) and text[end].isalnum()):
+                    if group.entity.type == "PERSON" and " " not in form:
+                        group = self._person_by_word(form, tok.i) or group  # the latest of that surname
+                    span = doc.char_span(tok.idx, end, alignment_mode="expand")
+                    group.mentions.append(tok.i)
+                    if span.root.dep_ in ("nsubj", "nsubjpass"):
+                        group.subject_at.append(tok.i)
+                    for t in span:
+                        self._untagged_at[t.i] = group
+                    self._group_at.setdefault(tok.i, group)
+                    break
+        for g in self.groups:
+            g.mentions.sort()
+
+    def _people_by_sentence(self) -> dict[int, list[tuple[int, int]]]:
+        """Sentence start -> (token, group id) of each person it names, in order (built once)."""
         if self._sentence_people is None:
             self._sentence_people = {}
-            for at, g in self._group_at.items():
+            for at, g in sorted(self._group_at.items()):
                 if g.entity.type == "PERSON":
-                    self._sentence_people.setdefault(self.index.sent(at).start, set()).add(id(g))
+                    self._sentence_people.setdefault(self.index.sent(at).start, []).append((at, id(g)))
         return self._sentence_people
 
     def _pronoun_gender(self, group: _Group) -> str | None:
         """male/female from the pronouns that follow the person's name in the article.
 
-        Counts he/his/him against she/her in the rest of each sentence naming only this person
-        (and in the next sentence when it names nobody); a clear majority decides.
+        Counts he/his/himself against she/hers/herself after each mention of the person as a
+        subject, up to the next person named or the end of the sentence ("Kim said in his
+        speech he was ready to meet Trump"); a clear majority decides. Sentences naming someone
+        else first, object mentions, quoted pronouns and object "him"/"her" are left out: in
+        "police found Jayme. He dragged her …" the pronouns are someone else.
         """
         counts = {"male": 0, "female": 0}
         people = self._people_by_sentence()
-        for at in group.mentions:
+        for at in group.subject_at:
             sent = self.index.sent(at)
-            if people.get(sent.start, set()) - {id(group)}:
-                continue  # another person in the sentence: the pronouns may be theirs
-            window = list(self.doc[at + 1 : sent.end])
-            following = self.index.sent(sent.end) if sent.end < len(self.doc) else None
-            if following is not None and not any(e.label_ == "PERSON" for e in self.index.ents_in(following.start, following.end)):
-                window += list(following)
-            for tok in window:
-                if tok.lower_ in ("he", "his", "him", "himself"):
+            named = people.get(sent.start, [])
+            if any(i < at and g != id(group) for i, g in named):
+                continue  # someone named earlier in the sentence: the pronouns may be theirs
+            end = min([i for i, g in named if i > at and g != id(group)] + [sent.end])
+            for tok in self.doc[at + 1 : end]:
+                if self._in_quote(tok.i):
+                    continue  # "She's 13," the prosecutor said: quoted pronouns are someone else
+                if tok.lower_ in ("he", "his", "himself"):
                     counts["male"] += 1
-                elif tok.lower_ in ("she", "her", "hers", "herself"):
+                elif tok.lower_ in ("she", "hers", "herself"):
                     counts["female"] += 1
         male, female = counts["male"], counts["female"]
-        if male >= 2 and male >= 3 * female:
+        # one pronoun suffices for a full name; a lone word may be a place NER took for a person
+        least = 1 if len(group.entity.name.split()) > 1 else 2
+        if male >= least and male >= 3 * female:
             return "male"
-        if female >= 2 and female >= 3 * male:
+        if female >= least and female >= 3 * male:
             return "female"
         return None
 
@@ -209,6 +272,7 @@ class Registry:
                 initials = "".join(w[0] for w in words if w[:1].isupper())
                 if full is not short and (initials == name if acronym else len(words) > 1 and words[0] == name):
                     full.mentions = sorted(full.mentions + short.mentions)
+                    full.subject_at = sorted(full.subject_at + short.subject_at)
                     full.words |= short.words
                     for at, group in self._group_at.items():
                         if group is short:
@@ -245,7 +309,7 @@ class Registry:
         for ent in self.index.ents_in(span.start, span.end):
             if ent.label_ in NAME_TYPES and ent.start <= span.root.i < ent.end:
                 return self._group_at.get(ent.start)
-        return None
+        return self._untagged_at.get(span.root.i)
 
     def resolve(self, mention: Span | None, at: int, exclude: set[str] = frozenset()) -> Resolved | None:
         """The entity ``mention`` (found at token ``at``) denotes, given the speakers so far."""
@@ -295,7 +359,8 @@ class Registry:
             if g.entity.type != type_ or g.entity.name in exclude or not _agrees(g.gender, gender):
                 continue
             subjects = set(g.subject_at)
-            prior = [i - (0 if i in subjects else OBJECT_PENALTY) for i in g.mentions if i < at and not self._in_quote(i)]
+            prior = [i - (0 if i in subjects else OBJECT_PENALTY) for i in g.mentions
+                     if i < at and not self._in_quote(i) and self._visible_from(i, at)]
             if not prior:
                 continue
             score = max(prior) - self._doubt(g, gender)
@@ -305,7 +370,8 @@ class Registry:
             group = self._by_name.get(r.name)
             if " and " in r.name and gender is not None:
                 continue  # a pair is no "he" or "she"
-            if position < at and r.type == type_ and r.name not in exclude and _agrees(group.gender if group else None, gender):
+            if position < at and r.type == type_ and r.name not in exclude and self._visible_from(position, at) \
+                    and _agrees(group.gender if group else None, gender):
                 score = position - (self._doubt(group, gender) if group else 0)
                 if score >= best_at:
                     best, best_at = r, score
@@ -337,6 +403,12 @@ class Registry:
     def note_speaker(self, at: int, resolved: Resolved) -> None:
         """Remember that ``resolved`` spoke at token ``at``: later pronouns may point back to it."""
         self.speaker_mentions.append((at, resolved))
+
+    def _visible_from(self, token_i: int, at: int) -> bool:
+        """A caption's names are antecedents only inside that caption."""
+        if self.captioned is None or not self.captioned(self.doc[token_i].idx):
+            return True
+        return "\n" not in self.index.text[self.doc[token_i].idx : self.doc[at].idx]
 
     def _in_quote(self, token_i: int) -> bool:
         return self.quoted_chars is not None and self.quoted_chars(self.doc[token_i].idx)
@@ -374,7 +446,13 @@ class Registry:
             if issuer is not None:  # "a statement from the company"
                 return self.resolve(_mention_of(issuer), at, exclude)
             owner = next((c for c in head.children if c.dep_ == "poss"), None)
-            if owner is not None and owner.lower_ not in ("its", "their", "his", "her"):
+            if owner is not None and owner.lower_ in ("his", "her", "its"):
+                # "her statement": whoever "she" is
+                pronoun = {"his": "he", "her": "she", "its": "it"}[owner.lower_]
+                return (self._latest("ORG", at, exclude) if pronoun == "it" else
+                        self._latest("PERSON", at, exclude, "male" if pronoun == "he" else "female")) \
+                    or Resolved(mention.text, None)
+            if owner is not None and owner.lower_ != "their":
                 return self.resolve(_mention_of(owner), at, exclude)
             return self._latest("ORG", at, exclude) or Resolved(mention.text, None)
         definite = any(t.lower_ == "the" and t.dep_ == "det" for t in head.children)
