@@ -150,9 +150,10 @@ def _from_cue(verb: Token, role: str, text: str, index: QuoteIndex, lexicon: Lex
         return None  # "Reuters quoted X as saying": the inner speech verb carries the content
     speaker_tok, conduit_tok, conduit_cue = _speaker_of(verb, lexicon)
     if speaker_tok is not None and verb.dep_ == "relcl":
-        if speaker_tok.tag_ not in ("WP", "WDT") or speaker_tok.dep_ != "nsubj":
-            return None  # "…whom the couple claims they adopted", "the arrest, which was described as"
-        speaker_tok = verb.head  # "China, which called it …"
+        if speaker_tok.tag_ in ("WP", "WDT") and speaker_tok.dep_ == "nsubj":
+            speaker_tok = verb.head  # "China, which called it …"
+        else:
+            return _relative_content(verb, speaker_tok, text, index)
     if speaker_tok is None or (verb.tag_ == "VBN" and not any(c.dep_ in SUBJECT_DEPS for c in verb.children)
                                and verb.dep_ in ("advcl", "conj", "acl")):
         return None  # "when asked whether…", "to say that…", "Asked what…, he said": nobody speaks
@@ -186,6 +187,21 @@ def _from_cue(verb: Token, role: str, text: str, index: QuoteIndex, lexicon: Lex
                     _mention(conduit_tok), conduit_cue, quoted=[q])
         for q in adjacent
     ]
+
+
+def _relative_content(verb: Token, speaker_tok: Token, text: str, index: QuoteIndex) -> list[Attribution] | None:
+    """"…applicants, which he said were evenly split": the clause after the cue, whose subject
+    (or object) is the relative pronoun before it. "…whom the couple claims they adopted",
+    where the clause has a subject of its own, reports nothing about the noun."""
+    clause = next((c for c in verb.children if c.dep_ in CONTENT_DEPS and c.i > verb.i), None)
+    if clause is None or any(c.dep_ in SUBJECT_DEPS and c.i > verb.i for c in clause.children):
+        return None
+    start, end = _trim(text, _end_char(verb), _end_char(clause.right_edge))
+    if len(text[start:end].split()) < MIN_INDIRECT_WORDS:
+        return None
+    inside = index.within(start, end)
+    kind, start, end = _kind_of(text, start, end, inside)
+    return [Attribution(start, end, kind, verb.doc[verb.i : verb.i + 1], _mention(speaker_tok), quoted=inside)]
 
 
 def _around_cue(text: str, start: int, end: int, verb: Token, speaker: Span | None) -> list[tuple[int, int]]:
@@ -241,12 +257,14 @@ def _content_chars(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int] 
         return (start, end) if end > start else None
     if clause is None:
         return _directive(verb, text) or _characterisation(verb, text) or _bare_complement(verb, text, lexicon)
-    start, end = _clause_chars(clause, text)
+    start, end = _clause_chars(clause, text, lexicon)
     if clause.i > verb.i:
         # phrases the parser hung on the cue verb belong to the content; the main clause of a
-        # "While X said Y, Z…" sentence does not
-        stop = min(sent.end, verb.right_edge.i + 1)
+        # "While X said Y, Z…" sentence and a report coordinated with the clause do not
+        stop = min(sent.end, verb.right_edge.i + 1) if _coordinated_report(clause, lexicon) is None else 0
         stop = next((tok.i for tok in verb.doc[clause.right_edge.i + 1 : stop] if _starts_a_report(tok, lexicon)), stop)
+        while stop > clause.right_edge.i + 1 and verb.doc[stop - 1].dep_ == "cc":
+            stop -= 1  # "…was balanced and added that…": the "and" joins the two reports
         if stop > clause.right_edge.i + 1:
             end = max(end, _trim(text, start, _end_char(verb.doc[stop - 1]))[1])
     else:
@@ -354,6 +372,12 @@ def _speaker_of(verb: Token, lexicon: Lexicon) -> tuple[Token | None, Token | No
     Walks up through participles and coordination ("…, saying", "smiled and said") to the
     clause that has a subject, and recognises "X quoted Y as saying" / "Y was quoted as saying".
     """
+    outer = verb.head.head
+    if verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and lexicon.cue_role(outer.lemma_) in ADJACENT_ROLES \
+            and not any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        # "Lazar said he welcomed extradition and added, …": the parser joined "added" to the
+        # reported clause, but the one who added is the one who said
+        return _speaker_of(outer, lexicon)
     node = verb
     for _ in range(6):
         subj = next((c for c in node.children if c.dep_ in SUBJECT_DEPS and not c.is_punct), None)
@@ -451,12 +475,22 @@ def _mention(tok: Token | None) -> Span | None:
     return doc[left : right + 1]
 
 
-def _clause_chars(clause: Token, text: str) -> tuple[int, int]:
-    """The clause without its "that", and without a trailing ", adding/saying/conceding …"."""
+def _coordinated_report(clause: Token, lexicon: Lexicon) -> Token | None:
+    return next((c for c in clause.children if c.dep_ == "conj" and _starts_a_report(c, lexicon)), None)
+
+
+def _clause_chars(clause: Token, text: str, lexicon: Lexicon) -> tuple[int, int]:
+    """The clause without its "that", without a trailing ", adding/saying/conceding …" and
+    without a report the parser coordinated with it ("he welcomed extradition and added, …")."""
     toks = list(clause.subtree)
     start_tok = toks[0]
     if start_tok.dep_ == "mark" and start_tok.head.i == clause.i and start_tok.lower_ in ("that", "whether", "if"):
         start_tok = toks[1] if len(toks) > 1 else start_tok
+    report = _coordinated_report(clause, lexicon)
+    if report is not None:
+        toks = [t for t in toks if t.i < report.left_edge.i]
+        while len(toks) > 1 and (toks[-1].dep_ == "cc" or toks[-1].is_punct):
+            toks.pop()
     end_tok = toks[-1]
     for prev, tok in zip(toks, toks[1:]):
         if prev.text == "," and tok.tag_ == "VBG" and tok.dep_ == "advcl" and tok.i > start_tok.i + 2:

@@ -295,3 +295,16 @@ def test_later_mentions_ner_missed_still_name_the_entity():
         if name == "ner":  # as if NER had missed the lone "Lindqvist"
             doc.ents = [e for e in doc.ents if e.text != "Lindqvist"]
     assert [q.speaker for q in doc._.quotes] == ["Teresa Lindqvist"]
+
+
+def test_reported_relative_clause(extractor):
+    text = "The council approved 30 new shelters, which the mayor said were badly needed before winter."
+    only(extractor.extract(text), kind="indirect", speaker_mention="the mayor", cue="said",
+         text="were badly needed before winter")
+
+
+def test_said_and_added_are_two_reports_by_one_speaker(extractor):
+    text = 'Inspector Lars Ek said the lab had lost the samples and added, "We will test again."'
+    article = extractor.extract(text)
+    assert [(q.text, q.speaker, q.cue) for q in article.quotes] == [
+        ("the lab had lost the samples", "Lars Ek", "said"), ("We will test again.", "Lars Ek", "added")]
