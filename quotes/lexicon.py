@@ -1,4 +1,5 @@
-"""Word lists the rules read: cue lemmas with their roles, titles, nominal heads, news outlets.
+"""Word lists the rules read: cue lemmas with their roles, titles, nominal heads, news outlets,
+and first names with their usual gender.
 
 They live as plain files in ``quotes/data`` so that they can be read, diffed and grown without
 touching code. ``Lexicon.load()`` reads them once; pass ``Lexicon.load(cues=path)`` to use your own
@@ -6,6 +7,7 @@ cue list (a TSV of ``lemma<TAB>role``).
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -62,3 +64,22 @@ def _load(cues_path: str | None) -> Lexicon:
         outlets=frozenset(o.lower().removeprefix("the ") for o in _data_lines("outlets.txt")),
         clause_cues=frozenset(_data_lines("clause_cues.txt")),
     )
+
+
+def first_name_gender(first_name: str) -> str | None:
+    """"male" | "female" for a first name with a clear gender, else None; case and accents ignored.
+
+    >>> first_name_gender("Anna"), first_name_gender("JOSÉ"), first_name_gender("Jean")
+    ('female', 'male', None)
+    """
+    # The table's keys are lower-case ASCII (nomquamgender strips diacritics), so fold likewise.
+    key = "".join(c for c in unicodedata.normalize("NFKD", first_name.lower()) if not unicodedata.combining(c))
+    return _first_names().get(key)
+
+
+@lru_cache(maxsize=1)
+def _first_names() -> dict[str, str]:
+    # Read on the first he/she that needs a name's gender, not with the rest of the lexicon:
+    # extraction without pronouns should not pay for ~50,000 names.
+    genders = {"m": "male", "f": "female"}
+    return {name: genders[g] for name, g in (line.split("\t") for line in _data_lines("first_names.tsv"))}

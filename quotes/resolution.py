@@ -21,7 +21,7 @@ import numpy
 from spacy.tokens import Doc, Span
 
 from .docindex import DocIndex
-from .lexicon import Lexicon
+from .lexicon import Lexicon, first_name_gender
 from .records import Entity
 
 NAME_TYPES = {"PERSON", "ORG", "GPE", "NORP"}
@@ -499,9 +499,6 @@ def _mention_of(tok) -> Span:
     return tok.doc[left : tok.i + 1]
 
 
-_DETECTOR = None
-
-
 def _gender(name: str, descriptions: list[str]) -> str | None:
     """male/female from a title (Mr., Mrs.) or the first name; None when unknown."""
     titles = {d.lower().rstrip(".") for d in descriptions}
@@ -509,16 +506,10 @@ def _gender(name: str, descriptions: list[str]) -> str | None:
         return "male"
     if titles & {"mrs", "ms", "miss", "dame", "lady", "queen", "princess"}:
         return "female"
-    global _DETECTOR
-    if _DETECTOR is None:
-        import gender_guesser.detector
-
-        _DETECTOR = gender_guesser.detector.Detector(case_sensitive=False)
     parts = name.split()
     if len(parts) < 2:
         return None
-    guess = _DETECTOR.get_gender(parts[0])
-    return {"male": "male", "mostly_male": "male", "female": "female", "mostly_female": "female"}.get(guess)
+    return first_name_gender(parts[0])
 
 
 def _agrees(known: str | None, wanted: str | None) -> bool:
