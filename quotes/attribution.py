@@ -9,6 +9,7 @@ The rules, in the order they claim content:
 1. a cue verb (``said``, ``told``, ``wrote``…) with a content clause: indirect speech, or a mixed
    quote when the clause holds quoted words, or a direct quote when it is all in marks; also
    directives ("urged residents to…") and characterisations ("calls it a rookie mistake");
+   reports in a relative clause ("which he said were split") and "As X reported, Y";
 2. a cue verb next to a quotation: ``“…,” he said, “…”`` and ``X said: “…”``;
 3. ``according to X``;
 4. a line labelled with a speaker's name: "TAPPER: …", "Ted Cruz: ‘…’";
@@ -146,6 +147,8 @@ def _attribute(doc: Doc, index: QuoteIndex, lexicon: Lexicon, skipped: RangeSet)
 
 
 def _from_cue(verb: Token, role: str, text: str, index: QuoteIndex, lexicon: Lexicon) -> list[Attribution] | None:
+    if role in ("speech", "write") and _reports(verb) and (span := _as_reported(verb, text)) is not None:
+        return _one_report(verb, _speaker_of(verb, lexicon)[0], *span, text, index)
     if role == "conduit" or _is_comparison(verb) or not _reports(verb):
         return None  # "Reuters quoted X as saying": the inner speech verb carries the content
     speaker_tok, conduit_tok, conduit_cue = _speaker_of(verb, lexicon)
@@ -196,8 +199,27 @@ def _relative_content(verb: Token, speaker_tok: Token, text: str, index: QuoteIn
     clause = next((c for c in verb.children if c.dep_ in CONTENT_DEPS and c.i > verb.i), None)
     if clause is None or any(c.dep_ in SUBJECT_DEPS and c.i > verb.i for c in clause.children):
         return None
-    start, end = _trim(text, _end_char(verb), _end_char(clause.right_edge))
-    if len(text[start:end].split()) < MIN_INDIRECT_WORDS:
+    return _one_report(verb, speaker_tok, _end_char(verb), _end_char(clause.right_edge), text, index)
+
+
+def _as_reported(verb: Token, text: str) -> tuple[int, int] | None:
+    """"As Politico reported Tuesday, the PAC will…", "…failed, as the minister predicted":
+    the clause the "as" clause modifies is the content."""
+    children = list(verb.children)
+    if verb.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ == "as" for c in children) \
+            or not any(c.dep_ == "nsubj" for c in children) \
+            or any(c.dep_ in CONTENT_DEPS or c.dep_ in ("dobj", "xcomp") for c in children):
+        return None  # "as predicted by critics" names no speaker; "as they threatened to…" reports that
+    head = verb.head
+    if verb.i < head.i:
+        return _trim(text, _end_char(verb.right_edge), _end_char(head.right_edge))
+    return _trim(text, head.left_edge.idx, verb.left_edge.idx)
+
+
+def _one_report(verb: Token, speaker_tok: Token | None, start: int, end: int, text: str,
+                index: QuoteIndex) -> list[Attribution] | None:
+    start, end = _trim(text, start, end)
+    if speaker_tok is None or len(text[start:end].split()) < MIN_INDIRECT_WORDS:
         return None
     inside = index.within(start, end)
     kind, start, end = _kind_of(text, start, end, inside)

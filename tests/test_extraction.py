@@ -308,3 +308,10 @@ def test_said_and_added_are_two_reports_by_one_speaker(extractor):
     article = extractor.extract(text)
     assert [(q.text, q.speaker, q.cue) for q in article.quotes] == [
         ("the lab had lost the samples", "Lars Ek", "said"), ("We will test again.", "Lars Ek", "added")]
+
+
+def test_as_someone_reported_attributes_the_main_clause(extractor):
+    article = extractor.extract("As Reuters reported on Monday, the mill will close by spring. "
+                                "As predicted by most critics, the film won.")
+    assert [(q.speaker, q.cue, q.text) for q in article.quotes] == [
+        ("Reuters", "reported", "the mill will close by spring")]
