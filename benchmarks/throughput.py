@@ -46,7 +46,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -185,14 +185,6 @@ def measure(command: list[str]) -> Run:
     return Run(timing.get("seconds", seconds), timing.get("cpu_seconds", cpu), peak)
 
 
-def measure_best(command: list[str], repeat: int, before: Callable[[], object]) -> Run:
-    runs = []
-    for _ in range(repeat):
-        before()
-        runs.append(measure(command))
-    return Run.best(runs)
-
-
 def remove_database(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -283,9 +275,15 @@ def throughput(args: argparse.Namespace, workdir: Path) -> None:
             "B": stage_command("B", corpus, n_process, args),
             "C": cli_command(corpus, db, n_process, args),
         }
-        for stage, command in commands.items():
-            # C gets a fresh database each time: on a second run it would skip every document.
-            runs[stage, n_process] = measure_best(command, args.repeat, before=lambda: remove_database(db))
+        # Rounds of A, B, C rather than A×N, B×N, C×N: a neighbour's load that comes and goes
+        # then hits every stage alike, and the best of each stage comes from comparable moments.
+        tries: dict[str, list[Run]] = {stage: [] for stage in commands}
+        for _ in range(args.repeat):
+            for stage, command in commands.items():
+                remove_database(db)  # C on an existing database would skip every document
+                tries[stage].append(measure(command))
+        for stage in commands:
+            runs[stage, n_process] = Run.best(tries[stage])
             run, base = runs[stage, n_process], runs["A", n_process]
             print(f"{n_process}p  {stage} {STAGES[stage]:38} {run.seconds:7.1f} {words / run.seconds:8,.0f} "
                   f"{base.seconds / run.seconds:5.2f} {run.cpu_seconds:7.1f} {words / run.cpu_seconds:11,.0f} "
