@@ -202,6 +202,31 @@ def _relative_content(verb: Token, speaker_tok: Token, text: str, index: QuoteIn
     return _one_report(verb, speaker_tok, _end_char(verb), _end_char(clause.right_edge), text, index)
 
 
+def _content_before(verb: Token, text: str) -> tuple[int, int] | None:
+    """"Those who take on heavy debt struggle, even with a “good” job, he said.": a cue that ends
+    its sentence after a comma reports what comes before the comma, however the parser attached it."""
+    doc, sent = verb.doc, _index(verb.doc).sent(verb.i)
+    subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+    if subject is None:
+        return None  # "…, the president has been holed up at the White House, tweeting."
+    # after the cue only its time and place ("on Tuesday", "in a statement") and punctuation
+    modifiers = {t.i for c in verb.children if c.i > verb.i and c.dep_ in ("prep", "npadvmod", "advmod")
+                 for t in c.subtree} | {t.i for t in subject.subtree}
+    if any(t.is_quote or not (t.is_punct or t.i in modifiers) or t.pos_ in ("VERB", "AUX")
+           for t in doc[verb.i + 1 : sent.end]):
+        return None  # the sentence goes on: "…, dozens posted instances of …"
+    comma = subject.left_edge.i - 1 if subject.i < verb.i else verb.i - 1
+    if comma < 1 or doc[comma].text != ",":
+        return None
+    first = sent.start
+    if comma <= first:  # the parser ended a sentence at the comma: "…a “good” job, | she said."
+        if "\n" in doc[first - 1].text_with_ws or doc[comma - 1].is_space:
+            return None
+        first = _index(doc).sent(comma - 1).start
+    start, end = _trim(text, doc[first].idx, doc[comma].idx)
+    return (start, end) if len(text[start:end].split()) >= MIN_INDIRECT_WORDS else None
+
+
 def _as_reported(verb: Token, text: str) -> tuple[int, int] | None:
     """"As Politico reported Tuesday, the PAC will…", "…failed, as the minister predicted":
     the clause the "as" clause modifies is the content."""
@@ -278,7 +303,8 @@ def _content_chars(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int] 
         start, end = _trim(text, head.left_edge.idx, _end_char(head.right_edge))
         return (start, end) if end > start else None
     if clause is None:
-        return _directive(verb, text) or _characterisation(verb, text) or _bare_complement(verb, text, lexicon)
+        return (_directive(verb, text) or _characterisation(verb, text) or _content_before(verb, text)
+                or _bare_complement(verb, text, lexicon))
     start, end = _clause_chars(clause, text, lexicon)
     if clause.i > verb.i:
         # phrases the parser hung on the cue verb belong to the content; the main clause of a

@@ -11,10 +11,11 @@ import re
 from dataclasses import dataclass
 
 # Two apostrophes ('') and two backticks (``) stand for double marks in some wire copy.
-_MARKS = re.compile(r"''|``|[\"'“”„‟«»‹›‘’‚\n]")
-_PAIRS = {"“": "”\"", "„": "“”", "‟": "”", "«": "»", "‹": "›", '"': '"”', "‘": "’", "'": "'", "‚": "‘’"}
+_MARKS = re.compile(r"'''|''|``|[\"'“”„‟«»‹›‘’‚\n]")
+_PAIRS = {"“": "”\"", "„": "“”", "‟": "”", "«": "»", "‹": "›", '"': '"”', "‘": "’'", "'": "'", "‚": "‘’"}
 _OPENERS_ONLY = {"“", "„", "‟", "«", "‹", "‚"}
 _SINGLE = {"‘", "'", "’", "‚"}
+_DOUBLE_CLOSERS = {"”", '"', "»"}
 
 
 @dataclass(frozen=True)
@@ -73,14 +74,14 @@ def find_quoted(text: str) -> list[Quoted]:
             carried = None
         stack = []
 
-    for m in _MARKS.finditer(text):
-        raw, i, j = m.group(), m.start(), m.end()
-        ch = {"''": '"', "``": "“"}.get(raw, raw)
-        if ch == "\n":
-            if text[para_start:i].strip():
-                end_paragraph()
-            para_start = j  # blank lines between paragraphs are stepped over once
-            continue
+    def mark(ch: str, i: int, j: int) -> None:
+        nonlocal carried
+        if stack and ch in _DOUBLE_CLOSERS and ch not in _PAIRS[stack[-1][0]]:
+            # “… ‘tis … ”: a single mark left open inside a double quotation was an apostrophe
+            depth = next((k for k in range(len(stack) - 1, -1, -1)
+                          if stack[k][0] not in _SINGLE and ch in _PAIRS[stack[k][0]]), None)
+            if depth is not None and (_closes(text, i, j) or ch in "”»"):
+                del stack[depth + 1:]
         if stack and ch in _PAIRS[stack[-1][0]] and (ch in _OPENERS_ONLY or _closes(text, i, j) or ch in "”»›"):
             _, start, width = stack.pop()
             if not stack:
@@ -88,11 +89,29 @@ def find_quoted(text: str) -> list[Quoted]:
                 carried = None
                 if any(c.isalnum() for c in text[outer + width : i]):  # “” and “ ,” quote nothing
                     found.append(Quoted(outer + width, i, outer, j))
-            continue
+            return
         if ch in _OPENERS_ONLY or (ch in "\"'‘" and _opens(text, i, j)):
             if carried is not None and not stack and i != _first_visible(text, para_start):
                 carried = None  # the continuation convention needs the mark to open the paragraph
             stack.append((ch, i, j - i))
+
+    for m in _MARKS.finditer(text):
+        raw, i, j = m.group(), m.start(), m.end()
+        if raw == "\n":
+            if text[para_start:i].strip():
+                end_paragraph()
+            para_start = j  # blank lines between paragraphs are stepped over once
+        elif raw == "'''":
+            # two marks at once: a single closing before a double ("…a special case,'''"), or
+            # a double opening before a single
+            if stack and stack[-1][0] == "'":
+                mark("'", i, i + 1)
+                mark('"', i + 1, j)
+            else:
+                mark('"', i, i + 2)
+                mark("'", i + 2, j)
+        else:
+            mark({"''": '"', "``": "“"}.get(raw, raw), i, j)
     return found
 
 

@@ -315,3 +315,20 @@ def test_as_someone_reported_attributes_the_main_clause(extractor):
                                 "As predicted by most critics, the film won.")
     assert [(q.speaker, q.cue, q.text) for q in article.quotes] == [
         ("Reuters", "reported", "the mill will close by spring")]
+
+
+def test_straight_and_curly_marks_mixed_in_one_quotation(extractor):
+    text = ("“I called the bank and said, ‘We will buy the mortgage.' They laughed,” said Ines Moreau, a farmer.\n\n"
+            "''The lawyers told us, 'Wait a year,''' she said. ''We did not wait.''")
+    article = extractor.extract(text)
+    assert [q.text for q in article.quotes] == [
+        "I called the bank and said, ‘We will buy the mortgage.' They laughed,",
+        "The lawyers told us, 'Wait a year,'", "We did not wait."]
+    assert {q.speaker for q in article.quotes} == {"Ines Moreau"}
+
+
+def test_cue_closing_its_sentence_reports_what_precedes_the_comma(extractor):
+    text = ("Economist Mona Sayed studies student loans.\n\n"
+            "Those who take on heavy debt struggle, even with a “good” job, she said.")
+    only(extractor.extract(text), kind="mixed", speaker="Mona Sayed", cue="said",
+         text="Those who take on heavy debt struggle, even with a “good” job")
