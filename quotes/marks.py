@@ -66,12 +66,19 @@ def find_quoted(text: str) -> list[Quoted]:
     para_start = 0
     carried: tuple[int, int] | None = None  # (start, width) of a quote still open at a paragraph's end
 
-    def end_paragraph() -> None:
+    def end_paragraph(end: int) -> None:
         nonlocal carried, stack
         if stack and stack[0][1] == _first_visible(text, para_start) and stack[0][0] not in _SINGLE:
             carried = stack[0][1:] if carried is None else carried
         else:
             carried = None
+            if stack and stack[0][0] not in _SINGLE:
+                # '…," he said. "They separate the families.' and no closing mark: the quotation
+                # began mid-paragraph, so it cannot run on; it ends with its paragraph
+                _, start, width = stack[0]
+                close = len(text[:end].rstrip())
+                if any(c.isalnum() for c in text[start + width : close]):
+                    found.append(Quoted(start + width, close, start, close))
         stack = []
 
     def mark(ch: str, i: int, j: int) -> None:
@@ -99,7 +106,7 @@ def find_quoted(text: str) -> list[Quoted]:
         raw, i, j = m.group(), m.start(), m.end()
         if raw == "\n":
             if text[para_start:i].strip():
-                end_paragraph()
+                end_paragraph(i)
             para_start = j  # blank lines between paragraphs are stepped over once
         elif raw == "'''":
             # two marks at once: a single closing before a double ("…a special case,'''"), or
@@ -112,6 +119,7 @@ def find_quoted(text: str) -> list[Quoted]:
                 mark("'", i + 2, j)
         else:
             mark({"''": '"', "``": "“"}.get(raw, raw), i, j)
+    end_paragraph(len(text))
     return found
 
 

@@ -332,3 +332,11 @@ def test_cue_closing_its_sentence_reports_what_precedes_the_comma(extractor):
             "Those who take on heavy debt struggle, even with a “good” job, she said.")
     only(extractor.extract(text), kind="mixed", speaker="Mona Sayed", cue="said",
          text="Those who take on heavy debt struggle, even with a “good” job")
+
+
+def test_quotation_left_open_mid_paragraph_ends_with_the_paragraph(extractor):
+    text = ("“The shelters are full,” said Rosa Vidal, who runs a food bank. “They turn families away every night.\n\n"
+            "The city council meets on Monday.")
+    article = extractor.extract(text)
+    assert [(q.text, q.speaker) for q in article.quotes] == [
+        ("The shelters are full,", "Rosa Vidal"), ("They turn families away every night.", "Rosa Vidal")]
