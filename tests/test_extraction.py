@@ -340,3 +340,10 @@ def test_quotation_left_open_mid_paragraph_ends_with_the_paragraph(extractor):
     article = extractor.extract(text)
     assert [(q.text, q.speaker) for q in article.quotes] == [
         ("The shelters are full,", "Rosa Vidal"), ("They turn families away every night.", "Rosa Vidal")]
+
+
+def test_pointed_out_reports_its_clause(extractor):
+    article = extractor.extract("Sofia Lind, an engineer, pointed out that the bridge had not been inspected since 2009. "
+                                "She pointed to the crowd outside.")
+    assert [(q.speaker, q.text) for q in article.quotes] == [
+        ("Sofia Lind", "the bridge had not been inspected since 2009")]
