@@ -347,3 +347,9 @@ def test_pointed_out_reports_its_clause(extractor):
                                 "She pointed to the crowd outside.")
     assert [(q.speaker, q.text) for q in article.quotes] == [
         ("Sofia Lind", "the bridge had not been inspected since 2009")]
+
+
+def test_a_quotation_is_beside_its_cue_only_if_nothing_else_intervenes(extractor):
+    assert extractor.extract("Inspector Mara Holt pointed to a “serious flaw” in the plan.").quotes == []
+    only(extractor.extract("Premier Dan Kovac called the allegation “false” on Thursday."),
+         kind="direct", speaker="Dan Kovac", text="false")
