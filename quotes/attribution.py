@@ -11,7 +11,7 @@ The rules, in the order they claim content:
    directives ("urged residents to…") and characterisations ("calls it a rookie mistake");
    reports in a relative clause ("which he said were split") and "As X reported, Y";
 2. a cue verb next to a quotation: ``“…,” he said, “…”`` and ``X said: “…”``;
-3. ``according to X``;
+3. ``according to X``, and a reporting noun with its owner ("his claim that …");
 4. a line labelled with a speaker's name: "TAPPER: …", "Ted Cruz: ‘…’";
 5. a quotation with no cue: after "X is blunt:" it is X's, otherwise it continues the previous
    speaker when it starts a sentence or fills its paragraph.
@@ -57,13 +57,14 @@ def _cue_candidates(doc: Doc, lexicon: Lexicon):
     strings = doc.vocab.strings
     key = (id(lexicon), id(strings))
     if key not in _CUE_HASHES:  # once per lexicon and vocabulary, not per document
-        _CUE_HASHES[key] = numpy.array([strings.add(lemma) for lemma in [*lexicon.cues, "according"]], dtype="uint64")
+        lemmas = [*lexicon.cues, *lexicon.noun_cues, "according"]
+        _CUE_HASHES[key] = numpy.array([strings.add(lemma) for lemma in lemmas], dtype="uint64")
     wanted = _CUE_HASHES[key]
     lemmas = doc.to_array([LEMMA, LOWER])
     hits = numpy.nonzero(numpy.isin(lemmas[:, 0], wanted) | numpy.isin(lemmas[:, 1], wanted))[0]
     for i in hits:
         tok = doc[int(i)]
-        if tok.pos_ in ("VERB", "AUX") or tok.lower_ == "according":
+        if tok.pos_ in ("VERB", "AUX", "NOUN") or tok.lower_ == "according":
             yield tok
 
 
@@ -130,6 +131,8 @@ def _attribute(doc: Doc, index: QuoteIndex, lexicon: Lexicon, skipped: RangeSet)
             continue
         if tok.lower_ == "according":
             att = _according_to(tok, text, index)
+        elif tok.pos_ == "NOUN":
+            att = _noun_report(tok, text, index, lexicon) if tok.lemma_.lower() in lexicon.noun_cues else None
         else:
             role = lexicon.cue_role(tok.lemma_)
             if role not in CUE_ROLES or tok.pos_ != "VERB":
@@ -200,6 +203,20 @@ def _relative_content(verb: Token, speaker_tok: Token, text: str, index: QuoteIn
     if clause is None or any(c.dep_ in SUBJECT_DEPS and c.i > verb.i for c in clause.children):
         return None
     return _one_report(verb, speaker_tok, _end_char(verb), _end_char(clause.right_edge), text, index)
+
+
+def _noun_report(noun: Token, text: str, index: QuoteIndex, lexicon: Lexicon) -> list[Attribution] | None:
+    """"Trump's claim that Obama was born abroad": the that-clause of a reporting noun, said by
+    its owner ("his warning that …", "a statement by the ministry that …")."""
+    clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp") and c.i > noun.i
+                   and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None) or next(
+        (g for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from") for g in c.children
+         if g.dep_ == "pobj"), None)
+    if clause is None or owner is None:
+        return None
+    start, end = _clause_chars(clause, text, lexicon)
+    return _one_report(noun, owner, start, end, text, index)
 
 
 def _content_before(verb: Token, text: str) -> tuple[int, int] | None:
@@ -519,7 +536,8 @@ def _mention(tok: Token | None) -> Span | None:
             break
         if child.dep_ in MENTION_CUT_DEPS:
             break
-        right = max(right, child.right_edge.i)
+        if child.dep_ != "case":  # "the ministry's statement": the speaker is the ministry
+            right = max(right, child.right_edge.i)
     return doc[left : right + 1]
 
 

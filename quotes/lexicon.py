@@ -35,6 +35,7 @@ class Lexicon:
     nominals: dict[str, str]
     outlets: frozenset[str]
     clause_cues: frozenset[str]
+    noun_cues: frozenset[str]
 
     @classmethod
     def load(cls, cues: str | Path | None = None) -> "Lexicon":
@@ -63,6 +64,7 @@ def _load(cues_path: str | None) -> Lexicon:
         nominals=nominals,
         outlets=frozenset(o.lower().removeprefix("the ") for o in _data_lines("outlets.txt")),
         clause_cues=frozenset(_data_lines("clause_cues.txt")),
+        noun_cues=frozenset(_data_lines("noun_cues.txt")),
     )
 
 

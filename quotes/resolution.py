@@ -25,9 +25,9 @@ from .lexicon import Lexicon, first_name_gender
 from .records import Entity
 
 NAME_TYPES = {"PERSON", "ORG", "GPE", "NORP"}
-PERSON_PRONOUNS = {"he", "she", "him", "her"}
-GROUP_PRONOUNS = {"they", "them"}
-THING_PRONOUNS = {"it"}
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+GROUP_PRONOUNS = {"they", "them", "their"}
+THING_PRONOUNS = {"it", "its"}
 FIRST_PERSON = {"i", "we", "me", "us"}
 NAME_PARTICLES = {"de", "da", "di", "del", "della", "der", "den", "van", "von", "ter", "bin", "bint", "al", "el", "la", "le", "du", "dos", "das", "y", "ibn", "abu", "-"}
 CREDIT_WORDS = {"images", "image", "photo", "photos", "getty", "file", "handout", "via", "courtesy", "staff"}

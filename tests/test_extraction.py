@@ -353,3 +353,10 @@ def test_a_quotation_is_beside_its_cue_only_if_nothing_else_intervenes(extractor
     assert extractor.extract("Inspector Mara Holt pointed to a “serious flaw” in the plan.").quotes == []
     only(extractor.extract("Premier Dan Kovac called the allegation “false” on Thursday."),
          kind="direct", speaker="Dan Kovac", text="false")
+
+
+def test_a_reporting_noun_with_an_owner_and_a_that_clause(extractor):
+    article = extractor.extract("Mayor Tom Reid spoke on Monday. He repeated his claim that the budget was balanced. "
+                                "The claim that the bridge is unsafe has been debunked.")
+    assert [(q.speaker, q.speaker_mention, q.cue, q.text) for q in article.quotes] == [
+        ("Tom Reid", "his", "claim", "the budget was balanced")]
