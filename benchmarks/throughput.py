@@ -3,6 +3,7 @@
     python benchmarks/throughput.py [--docs 200] [--n-process 1 2] [--batch-size 32] [--model NAME] [--repeat 1]
     python benchmarks/throughput.py --memory [--memory-docs 1000 20000] [--memory-words 150]
     python benchmarks/throughput.py --profile [--docs 100]
+    python benchmarks/throughput.py --instructions --docs 21
     python benchmarks/throughput.py --dask-workers 1 [--docs 200] [--partition-size 64]
 
 One corpus for every figure: the fixtures (seed article, fixtures/articles/*) and, when present,
@@ -26,6 +27,11 @@ the command streams and commits in batches, so memory must not grow with the cor
 
 ``--profile`` runs B and the store under cProfile in this process and prints where the time
 goes outside spaCy: reading, spaCy, extraction code, store writes.
+
+``--instructions`` counts A and C in CPU instructions under valgrind instead of timing them, on
+the first document and on the first ``--docs``: a measure that a shared machine's noise does not
+move (wall-clock runs of the same stage differ by 10% there). It prints the per-document C/A and
+C/A with C's start-up on 200 and 1,000 such documents.
 
 ``--dask-workers N`` measures ``extract_on_dask`` on a LocalCluster of N single-threaded workers
 (model loaded before timing) and each worker's resident memory: idle, with the model, after the
@@ -305,6 +311,37 @@ def throughput(args: argparse.Namespace, workdir: Path) -> None:
             + "   (target >= 1.6x for 2 vs 1 on 2 cores)")
 
 
+def instructions(args: argparse.Namespace, workdir: Path) -> None:
+    """A and C counted in CPU instructions under valgrind (cachegrind): deterministic, so the ratio
+    does not move with a neighbour's load as wall clock does. Each stage runs on the first document
+    and on the first ``--docs`` documents; the difference is the per-document cost, the one-document
+    run of C minus A's is what the command adds once. Slow: about 80x the native time."""
+    python = os.path.realpath(sys.executable)  # a pyenv shim would be what valgrind counts
+    counts: dict[tuple[str, int], int] = {}
+    for n_docs in (1, args.docs):
+        corpus = workdir / f"instructions-{n_docs}.jsonl"
+        write_corpus(corpus, n_docs)
+        for stage in "AC":
+            command = (cli_command(corpus, workdir / f"instructions-{n_docs}.db", 1, args) if stage == "C"
+                       else stage_command(stage, corpus, 1, args))
+            command = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+                       python, *command[1:]]
+            done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                                  env={**os.environ, "PYTHONPATH": str(ROOT)})
+            refs = [line for line in done.stderr.splitlines() if "I   refs:" in line or "I refs:" in line]
+            if done.returncode != 0 or not refs:
+                raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+            counts[stage, n_docs] = int(refs[-1].split(":")[1].replace(",", ""))
+            print(f"{stage} on {n_docs:>4} document(s): {counts[stage, n_docs]:>16,} instructions", flush=True)
+    per_doc = {stage: counts[stage, args.docs] - counts[stage, 1] for stage in "AC"}
+    startup = counts["C", 1] - per_doc["C"] / (args.docs - 1)
+    print(f"per-document work, C/A: {per_doc['A'] / per_doc['C']:.3f}")
+    for n_docs in (200, 1000):
+        a = per_doc["A"] / (args.docs - 1) * n_docs
+        c = per_doc["C"] / (args.docs - 1) * n_docs + startup
+        print(f"C/A with C's start-up ({startup / 1e9:.1f} G instructions) on {n_docs} such documents: {a / c:.3f}")
+
+
 def write_small_corpus(workdir: Path) -> Path:
     path = workdir / "one.jsonl"
     path.write_text(json.dumps({"id": "one", "text": "“It works,” she said."}) + "\n", encoding="utf-8")
@@ -445,6 +482,8 @@ def main() -> None:
     parser.add_argument("--memory-words", type=int, default=150,
                         help="cut memory-mode documents to about this many words (0: whole texts)")
     parser.add_argument("--profile", action="store_true", help="cProfile extraction and store writes")
+    parser.add_argument("--instructions", action="store_true",
+                        help="A and C in CPU instructions under valgrind, on 1 and --docs documents (slow)")
     parser.add_argument("--dask-workers", type=int, default=0,
                         help="measure extract_on_dask on a LocalCluster of this many workers instead")
     parser.add_argument("--partition-size", type=int, default=64, help="documents per Dask partition")
@@ -464,6 +503,8 @@ def main() -> None:
             dask_workers(args, Path(tmp))
         elif args.memory:
             memory(args, Path(tmp))
+        elif args.instructions:
+            instructions(args, Path(tmp))
         else:
             throughput(args, Path(tmp))
 
