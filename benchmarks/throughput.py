@@ -46,6 +46,7 @@ import itertools
 import json
 import os
 import pstats
+import re
 import resource
 import subprocess
 import sys
@@ -328,10 +329,10 @@ def instructions(args: argparse.Namespace, workdir: Path) -> None:
                        python, *command[1:]]
             done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
                                   env={**os.environ, "PYTHONPATH": str(ROOT)})
-            refs = [line for line in done.stderr.splitlines() if "I   refs:" in line or "I refs:" in line]
+            refs = re.findall(r"I\s+refs:\s+([\d,]+)", done.stderr)
             if done.returncode != 0 or not refs:
                 raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
-            counts[stage, n_docs] = int(refs[-1].split(":")[1].replace(",", ""))
+            counts[stage, n_docs] = int(refs[-1].replace(",", ""))
             print(f"{stage} on {n_docs:>4} document(s): {counts[stage, n_docs]:>16,} instructions", flush=True)
     per_doc = {stage: counts[stage, args.docs] - counts[stage, 1] for stage in "AC"}
     startup = counts["C", 1] - per_doc["C"] / (args.docs - 1)

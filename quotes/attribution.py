@@ -53,7 +53,7 @@ _CUE_HASHES: dict[tuple[int, int], numpy.ndarray] = {}
 
 
 def _cue_candidates(doc: Doc, lexicon: Lexicon):
-    """Tokens whose lemma is a cue, or "according": found on arrays, not token by token."""
+    """Verbs whose lemma is a cue, reporting nouns, and "according": found on arrays, not token by token."""
     strings = doc.vocab.strings
     key = (id(lexicon), id(strings))
     if key not in _CUE_HASHES:  # once per lexicon and vocabulary, not per document
@@ -64,7 +64,8 @@ def _cue_candidates(doc: Doc, lexicon: Lexicon):
     hits = numpy.nonzero(numpy.isin(lemmas[:, 0], wanted) | numpy.isin(lemmas[:, 1], wanted))[0]
     for i in hits:
         tok = doc[int(i)]
-        if tok.pos_ in ("VERB", "AUX", "NOUN") or tok.lower_ == "according":
+        if tok.pos_ in ("VERB", "AUX") or tok.lower_ == "according" \
+                or (tok.pos_ == "NOUN" and tok.lemma_.lower() in lexicon.noun_cues):
             yield tok
 
 
@@ -132,7 +133,7 @@ def _attribute(doc: Doc, index: QuoteIndex, lexicon: Lexicon, skipped: RangeSet)
         if tok.lower_ == "according":
             att = _according_to(tok, text, index)
         elif tok.pos_ == "NOUN":
-            att = _noun_report(tok, text, index, lexicon) if tok.lemma_.lower() in lexicon.noun_cues else None
+            att = _noun_report(tok, text, index, lexicon)
         else:
             role = lexicon.cue_role(tok.lemma_)
             if role not in CUE_ROLES or tok.pos_ != "VERB":
@@ -150,9 +151,11 @@ def _attribute(doc: Doc, index: QuoteIndex, lexicon: Lexicon, skipped: RangeSet)
 
 
 def _from_cue(verb: Token, role: str, text: str, index: QuoteIndex, lexicon: Lexicon) -> list[Attribution] | None:
-    if role in ("speech", "write") and _reports(verb) and (span := _as_reported(verb, text)) is not None:
+    if not _reports(verb):
+        return None
+    if role in ("speech", "write") and (span := _as_reported(verb, text)) is not None:
         return _one_report(verb, _speaker_of(verb, lexicon)[0], *span, text, index)
-    if role == "conduit" or _is_comparison(verb) or not _reports(verb):
+    if role == "conduit" or _is_comparison(verb):
         return None  # "Reuters quoted X as saying": the inner speech verb carries the content
     speaker_tok, conduit_tok, conduit_cue = _speaker_of(verb, lexicon)
     if speaker_tok is not None and verb.dep_ == "relcl":

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 # Two apostrophes ('') and two backticks (``) stand for double marks in some wire copy.
 _MARKS = re.compile(r"'''|''|``|[\"'“”„‟«»‹›‘’‚\n]")
+# Scraped text mixes styles ("“…"" after an editor's fix), so curly and straight marks close each other.
 _PAIRS = {"“": "”\"", "„": "“”", "‟": "”", "«": "»", "‹": "›", '"': '"”', "‘": "’'", "'": "'", "‚": "‘’"}
 _OPENERS_ONLY = {"“", "„", "‟", "«", "‹", "‚"}
 _SINGLE = {"‘", "'", "’", "‚"}
@@ -76,7 +77,9 @@ def find_quoted(text: str) -> list[Quoted]:
                 # '…," he said. "They separate the families.' and no closing mark: the quotation
                 # began mid-paragraph, so it cannot run on; it ends with its paragraph
                 _, start, width = stack[0]
-                close = len(text[:end].rstrip())
+                close = end
+                while close > start + width and text[close - 1].isspace():
+                    close -= 1
                 if any(c.isalnum() for c in text[start + width : close]):
                     found.append(Quoted(start + width, close, start, close))
         stack = []

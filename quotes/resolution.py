@@ -148,7 +148,7 @@ class Registry:
                 return  # "Oakville, Ont.": an abbreviated place NER took for a person
             group = self._person_by_word(words[0], ent.start)  # "Stone" after "Mark Stone", even if tagged ORG
         if group is None:
-            key = (label if label == "PERSON" else label, name.lower())
+            key = (label, name.lower())
             group = self._by_key.get(key)
             if group is None and label == "PERSON" and len(words) > 1:
                 # a surname seen alone before the full name ("McCallum … Doug McCallum")
@@ -446,14 +446,11 @@ class Registry:
             if issuer is not None:  # "a statement from the company"
                 return self.resolve(_mention_of(issuer), at, exclude)
             owner = next((c for c in head.children if c.dep_ == "poss"), None)
-            if owner is not None and owner.lower_ in ("his", "her", "its"):
-                # "her statement": whoever "she" is
-                pronoun = {"his": "he", "her": "she", "its": "it"}[owner.lower_]
-                return (self._latest("ORG", at, exclude) if pronoun == "it" else
-                        self._latest("PERSON", at, exclude, "male" if pronoun == "he" else "female")) \
-                    or Resolved(mention.text, None)
             if owner is not None and owner.lower_ != "their":
-                return self.resolve(_mention_of(owner), at, exclude)
+                resolved = self.resolve(_mention_of(owner), at, exclude)  # "her statement": whoever "she" is
+                if resolved.type is None and owner.lower_ in PERSON_PRONOUNS | THING_PRONOUNS:
+                    return Resolved(mention.text, None)  # no one to be "her": the statement is all we know
+                return resolved
             return self._latest("ORG", at, exclude) or Resolved(mention.text, None)
         definite = any(t.lower_ == "the" and t.dep_ == "det" for t in head.children)
         if definite and nominal_type == "ORG":
