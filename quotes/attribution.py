@@ -160,7 +160,8 @@ def _from_cue(verb: Token, role: str, text: str, index: QuoteIndex, lexicon: Lex
     speaker_tok, conduit_tok, conduit_cue = _speaker_of(verb, lexicon)
     if speaker_tok is not None and verb.dep_ == "relcl":
         if speaker_tok.tag_ in ("WP", "WDT") and speaker_tok.dep_ == "nsubj":
-            speaker_tok = verb.head  # "China, which called it …"
+            # "China, which called it …"; "X released a video that said …" is X's
+            speaker_tok = _issued_by(verb.head, lexicon) or verb.head
         else:
             return _relative_content(verb, speaker_tok, text, index)
     if speaker_tok is None or (verb.tag_ == "VBN" and not any(c.dep_ in SUBJECT_DEPS for c in verb.children)
@@ -232,8 +233,10 @@ def _content_before(verb: Token, text: str) -> tuple[int, int] | None:
     # after the cue only its time and place ("on Tuesday", "in a statement") and punctuation
     modifiers = {t.i for c in verb.children if c.i > verb.i and c.dep_ in ("prep", "npadvmod", "advmod")
                  for t in c.subtree} | {t.i for t in subject.subtree}
+    # a dash sets off a comment on the report: "…, the Budget Office reported -- a development …"
+    tail_end = next((t.i for t in doc[verb.i + 1 : sent.end] if t.text in DASHES), sent.end)
     if any(t.is_quote or not (t.is_punct or t.i in modifiers) or t.pos_ in ("VERB", "AUX")
-           for t in doc[verb.i + 1 : sent.end]):
+           for t in doc[verb.i + 1 : tail_end]):
         return None  # the sentence goes on: "…, dozens posted instances of …"
     comma = subject.left_edge.i - 1 if subject.i < verb.i else verb.i - 1
     if comma < 1 or doc[comma].text != ",":
@@ -245,6 +248,41 @@ def _content_before(verb: Token, text: str) -> tuple[int, int] | None:
         first = _index(doc).sent(comma - 1).start
     start, end = _trim(text, doc[first].idx, doc[comma].idx)
     return (start, end) if len(text[start:end].split()) >= MIN_INDIRECT_WORDS else None
+
+
+def _cut_off_before(clause: Token, verb: Token) -> bool:
+    """A clause before the cue that is no content of it: one a colon, semicolon or dash cuts off
+    ("…has had an effect: 20 percent said they believe …") or an adverbial clause the parser
+    took for content ("While not everything Trump says is true, Jamieson said …")."""
+    if clause.i > verb.i:
+        return False
+    return any(t.text in (":", ";") or t.text in DASHES for t in verb.doc[clause.right_edge.i + 1 : verb.i]) \
+        or (clause.left_edge.pos_ == "SCONJ" and clause.left_edge.lower_ not in ("that", "whether", "if"))
+
+
+def _clause_after_phrase(verb: Token) -> Token | None:
+    """"said for the first time that …", "said in a statement that …": the that-clause the
+    parser hung on the noun of the cue's phrase."""
+    for prep in verb.rights:
+        if prep.dep_ != "prep":
+            continue
+        for noun in prep.children:
+            # "that" opens the clause without being its subject (as in "a statement that was …")
+            clause = next((c for c in noun.rights if c.dep_ in ("acl", "relcl", "ccomp")
+                           and c.left_edge.lower_ == "that" and c.left_edge.dep_ in ("mark", "advmod")
+                           and any(s.dep_ in SUBJECT_DEPS for s in c.children)), None)
+            if noun.dep_ == "pobj" and clause is not None:
+                return clause
+    return None
+
+
+def _question(verb: Token) -> Token | None:
+    """"asked workers if they planned to attend": the question the parser hung on "ask" as an
+    adverbial clause."""
+    if verb.lemma_.lower() not in ("ask", "inquire"):
+        return None
+    return next((c for c in verb.rights if c.dep_ == "advcl"
+                 and any(m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.lefts)), None)
 
 
 def _as_reported(verb: Token, text: str) -> tuple[int, int] | None:
@@ -316,15 +354,28 @@ def _content_chars(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int] 
     and content before it ("Y, X said") starts at the sentence start.
     """
     sent = _index(verb.doc).sent(verb.i)
-    clause = next((c for c in verb.children if c.dep_ in CONTENT_DEPS), None)
+    subject = next((c.i for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+    if subject is None:
+        apposed = _apposed_subject(verb)
+        subject = apposed.i if apposed is not None else verb.i
+    # a "clause" between the subject and its verb is the parser's reading of an apposition:
+    # "Jeffrey Salkin, a Hollywood, Fla., rabbi helping to organize the boycott, said he …"
+    clause = next((c for c in verb.children if c.dep_ in CONTENT_DEPS and not subject < c.i < verb.i
+                   and not _cut_off_before(c, verb)), None) or _question(verb) or _clause_after_phrase(verb)
     if clause is None and verb.dep_ == "parataxis" and verb.head.i != verb.i:
         # "Police, Sinclair says, have no policies…": the cue interrupts the content
         head = verb.head
         start, end = _trim(text, head.left_edge.idx, _end_char(head.right_edge))
         return (start, end) if end > start else None
+    if clause is None and verb.dep_ in ("ccomp", "parataxis") and verb.head.i > verb.right_edge.i + 1 \
+            and verb.doc[verb.right_edge.i + 1].text in (",", ":"):
+        # "Leahy previously reported, The Clinton Foundation refused …": the parser made the
+        # content the main clause and the cue its complement
+        start, end = _trim(text, _end_char(verb.right_edge), _end_char(verb.head.right_edge))
+        return (start, end) if end > start else None
     if clause is None:
-        return (_directive(verb, text) or _characterisation(verb, text) or _content_before(verb, text)
-                or _bare_complement(verb, text, lexicon))
+        return (_directive(verb, text) or _characterisation(verb, text) or _gerund(verb, text, lexicon)
+                or _content_before(verb, text) or _bare_complement(verb, text, lexicon))
     start, end = _clause_chars(clause, text, lexicon)
     if clause.i > verb.i:
         # phrases the parser hung on the cue verb belong to the content; the main clause of a
@@ -460,11 +511,67 @@ def _speaker_of(verb: Token, lexicon: Lexicon) -> tuple[Token | None, Token | No
         if subj is not None:
             conduit = _outlet_source(node, lexicon)
             return subj, conduit, (node.doc[node.i : node.i + 1] if conduit is not None else None)
-        if node.dep_ in ("advcl", "xcomp", "conj", "pcomp", "prep", "acl") and node.head.i != node.i:
+        if node.dep_ in ("advcl", "xcomp", "conj", "pcomp", "prep", "acl") and node.head.i != node.i \
+                or (node.dep_ == "acomp" and node.i != verb.i):  # "was quick to point out"
             node = node.head
             continue
+        if node.i != verb.i and _issued_by(node, lexicon) is not None:
+            node = node.head  # "X issued a statement saying …": the statement's author speaks
+            continue
         break
-    return _inverted_subject(verb) or _left_neighbour(verb), None, None
+    return (_inverted_subject(verb) or _apposed_subject(verb) or _name_set_off_before(verb)
+            or _left_neighbour(verb)), None, None
+
+
+def _comma_before(verb: Token) -> int | None:
+    """The comma just before the cue, past its adverbs and time: "…, last week said"."""
+    doc, j = verb.doc, verb.i - 1
+    while j > 0 and (doc[j].pos_ == "ADV" or doc[j].ent_type_ in ("DATE", "TIME")):
+        j -= 1
+    return j if j > 0 and doc[j].text == "," else None
+
+
+def _name_set_off_before(verb: Token) -> Token | None:
+    """"Alarmed by the unrest, Senator Harry Reid, the minority leader, said …" when the parser
+    hung the name on the phrase before it: the first person or organisation of the sentence that
+    a comma sets off on both sides, with only its apposition between it and the cue."""
+    doc = verb.doc
+    j = _comma_before(verb)
+    if any(c.dep_ in SUBJECT_DEPS for c in verb.children) or j is None:
+        return None
+    sent = _index(doc).sent(verb.i)
+    for ent in _index(doc).ents_in(sent.start, j):
+        if ent.label_ not in ("PERSON", "ORG") or ent.end >= j or doc[ent.end].text != ",":
+            continue
+        first = ent.start
+        while first > sent.start and doc[first - 1].is_title and doc[first - 1].pos_ in ("PROPN", "NOUN"):
+            first -= 1  # "Senator Harry Reid"
+        if (first == sent.start or doc[first - 1].text == ",") and not any(t.is_quote for t in doc[ent.end : j]):
+            return ent.root
+    return None
+
+
+def _apposed_subject(verb: Token) -> Token | None:
+    """"Jeffrey Salkin, a Hollywood, Fla., rabbi helping to organize the boycott, said …" when
+    the parser read the apposition as a clause of the verb, with the name as its subject."""
+    comma = _comma_before(verb)
+    if any(c.dep_ in SUBJECT_DEPS for c in verb.children) or comma is None:
+        return None
+    clause = next((c for c in verb.lefts if c.dep_ in CONTENT_DEPS), None)
+    if clause is None or clause.right_edge.i not in (comma - 1, verb.i - 1) or any(t.is_quote for t in clause.subtree):
+        return None
+    subject = next((c for c in clause.lefts if c.dep_ == "nsubj"), None)
+    if subject is None or subject.pos_ != "PROPN" or verb.doc[subject.i + 1].text != ",":
+        return None
+    return subject
+
+
+def _issued_by(noun: Token, lexicon: Lexicon) -> Token | None:
+    """The subject of "X issued/sent/posted <noun>", when ``noun`` is that object."""
+    head = noun.head
+    if noun.dep_ != "dobj" or head.lemma_.lower() not in lexicon.issuing_verbs:
+        return None
+    return next((c for c in head.children if c.dep_ in SUBJECT_DEPS and not c.is_punct), None)
 
 
 def _left_neighbour(verb: Token) -> Token | None:
@@ -553,7 +660,7 @@ def _clause_chars(clause: Token, text: str, lexicon: Lexicon) -> tuple[int, int]
     without a report the parser coordinated with it ("he welcomed extradition and added, …")."""
     toks = list(clause.subtree)
     start_tok = toks[0]
-    if start_tok.dep_ == "mark" and start_tok.head.i == clause.i and start_tok.lower_ in ("that", "whether", "if"):
+    if start_tok.dep_ in ("mark", "advmod") and start_tok.head.i == clause.i and start_tok.lower_ in ("that", "whether", "if"):
         start_tok = toks[1] if len(toks) > 1 else start_tok
     report = _coordinated_report(clause, lexicon)
     if report is not None:
@@ -576,10 +683,28 @@ def _directive(verb: Token, text: str) -> tuple[int, int] | None:
     """
     addressed = any(c.dep_ in OBJECT_DEPS for c in verb.children) or any(
         c.dep_ == "prep" and c.lower_ == "on" for c in verb.children)
+    after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if verb.lemma_ == "call" and after is not None and after.lower_ == "for":
+        # "called for a ceasefire", "is calling for the United States to take …" (for as a mark)
+        top = after if after.head.i == verb.i else after.head
+        if top.head.i == verb.i and top.right_edge.i > after.i:
+            return _trim(text, _end_char(after), _end_char(top.right_edge))
     for child in verb.children:
-        if addressed and child.dep_ == "xcomp" and child.left_edge.lower_ == "to" and child.left_edge.i > verb.i:
+
+        if addressed and child.dep_ == "xcomp" and child.left_edge.i > verb.i \
+                and any(a.dep_ == "aux" and a.lower_ == "to" for a in child.lefts):  # "to act", "not to speculate"
             return _trim(text, child.left_edge.idx, _end_char(child.right_edge))
     return None
+
+
+def _gerund(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int] | None:
+    """A gerund the cue reports as a proposition: "proposed taxing carbon emissions",
+    "reported holding investments in Ford"."""
+    if lexicon.cue_role(verb.lemma_) not in ("speech", "write"):
+        return None
+    gerund = next((c for c in verb.rights if c.dep_ in ("dobj", "xcomp") and c.tag_ == "VBG"
+                   and not any(g.dep_ in SUBJECT_DEPS for g in c.children)), None)
+    return None if gerund is None else _trim(text, gerund.left_edge.idx, _end_char(gerund.right_edge))
 
 
 def _characterisation(verb: Token, text: str) -> tuple[int, int] | None:
@@ -598,6 +723,8 @@ def _characterisation(verb: Token, text: str) -> tuple[int, int] | None:
 
 
 FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
+DASHES = {"--", "—", "–"}
+QUANTIFIERS = {"many", "some", "most", "few", "several", "all", "both", "others", "none"}  # "said many raised …"
 
 
 def _bare_complement(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int] | None:
@@ -626,7 +753,7 @@ def _bare_complement(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int
     if i < sent.end and doc[i].dep_ == "dobj" and doc[i].head.i == verb.i and verb.lemma_ != "say":
         return None  # "added another goal"
     words = doc[i:stop]
-    nominal = next((t.i for t in words if t.pos_ in ("NOUN", "PROPN", "PRON")), None)
+    nominal = next((t.i for t in words if t.pos_ in ("NOUN", "PROPN", "PRON") or t.lower_ in QUANTIFIERS), None)
     finite = next((t.i for t in words if t.tag_ in FINITE_TAGS), None)
     if nominal is None or finite is None or finite < nominal or len(words) < MIN_INDIRECT_WORDS + 1:
         return None
@@ -755,7 +882,7 @@ def _drop_overlaps(found: list[Attribution]) -> list[Attribution]:
             continue
         if att.kind != "direct" and any(
             o is not att and o.quoted and o.cue is not None and o.quoted[0] in att.quoted[:1]
-            and att.start <= o.cue.start_char < att.end
+            and att.start <= o.cue.start_char < att.end and att.start >= o.quoted[0].outer_start - 1
             for o in found
         ):
             continue

@@ -36,6 +36,7 @@ class Lexicon:
     outlets: frozenset[str]
     clause_cues: frozenset[str]
     noun_cues: frozenset[str]
+    issuing_verbs: frozenset[str]
 
     @classmethod
     def load(cls, cues: str | Path | None = None) -> "Lexicon":
@@ -65,6 +66,7 @@ def _load(cues_path: str | None) -> Lexicon:
         outlets=frozenset(o.lower().removeprefix("the ") for o in _data_lines("outlets.txt")),
         clause_cues=frozenset(_data_lines("clause_cues.txt")),
         noun_cues=frozenset(_data_lines("noun_cues.txt")),
+        issuing_verbs=frozenset(_data_lines("issuing_verbs.txt")),
     )
 
 

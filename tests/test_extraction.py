@@ -360,3 +360,85 @@ def test_a_reporting_noun_with_an_owner_and_a_that_clause(extractor):
                                 "The claim that the bridge is unsafe has been debunked.")
     assert [(q.speaker, q.speaker_mention, q.cue, q.text) for q in article.quotes] == [
         ("Tom Reid", "his", "claim", "the budget was balanced")]
+
+
+def test_a_statement_issued_by_someone_is_theirs(extractor):
+    article = extractor.extract(
+        "The Harbour Authority issued a statement saying that the ferry would resume service on Friday. "
+        "Divers found a note saying that the wreck had been moved.")
+    assert [(q.speaker, q.cue, q.text) for q in article.quotes] == [
+        ("Harbour Authority", "saying", "the ferry would resume service on Friday")]
+
+
+def test_a_long_apposition_the_parser_read_as_a_clause(extractor):
+    text = ("Jeffrey Salkin, a Hollywood, Fla., rabbi helping to organize the boycott, said he and other rabbis "
+            "were alarmed about the rhetoric.")
+    only(extractor.extract(text), kind="indirect", speaker="Jeffrey Salkin", cue="said",
+         text="he and other rabbis were alarmed about the rhetoric")
+
+
+def test_calling_for_something_reports_the_demand(extractor):
+    article = extractor.extract("The Canadian Council for Refugees has called for the elimination of the fees. "
+                                "Senator Ana Ruiz is calling for the province to fund three new clinics. "
+                                "Texas was called for Ted Cruz moments after the polls closed.")
+    assert [(q.speaker, q.text) for q in article.quotes] == [
+        ("Canadian Council for Refugees", "the elimination of the fees"),
+        ("Ana Ruiz", "the province to fund three new clinics")]
+
+
+def test_a_question_asked_with_if_or_whether(extractor):
+    article = extractor.extract("Maya Chen, a union organizer, asked workers if they planned to attend the caucuses. "
+                                "If you ask me, the plan will fail.")
+    assert [(q.speaker, q.cue, q.text) for q in article.quotes] == [
+        ("Maya Chen", "asked", "they planned to attend the caucuses")]
+
+
+def test_a_dash_after_the_cue_sets_off_a_comment_not_content(extractor):
+    text = ("Federal deficits will rise again this year, the Congressional Budget Office reported on Tuesday "
+            "-- a development that could shape the race.")
+    only(extractor.extract(text), kind="indirect", speaker="Congressional Budget Office",
+         text="Federal deficits will rise again this year")
+
+
+def test_a_clause_before_the_cue_that_is_not_its_content(extractor):
+    article = extractor.extract(
+        "The campaign has had an effect: 40 percent of voters said they trust the mayor less. "
+        "While not every claim is true, Professor Ruth Amos said the ads are “very effective.”")
+    assert [(q.speaker_mention, q.text) for q in article.quotes] == [
+        ("40 percent", "they trust the mayor less"),
+        ("Professor Ruth Amos", "the ads are “very effective.”")]
+
+
+def test_a_that_clause_after_the_cues_phrase(extractor):
+    article = extractor.extract(
+        "Admiral Jon Kirby said for the first time that some emails have been located. "
+        "Ana Ruiz said in a statement that the clinic would stay open. "
+        "She said in an interview that was broadcast on Sunday.")
+    assert [(q.speaker, q.text) for q in article.quotes] == [
+        ("Jon Kirby", "some emails have been located"), ("Ana Ruiz", "the clinic would stay open")]
+
+
+def test_a_gerund_the_cue_reports(extractor):
+    article = extractor.extract("Senator Lisa Hart has proposed taxing carbon emissions from coal plants. "
+                                "“It deserves that name,” Hart said, answering a question at a town hall.")
+    assert [(q.speaker, q.cue, q.text) for q in article.quotes] == [
+        ("Lisa Hart", "proposed", "taxing carbon emissions from coal plants"),
+        ("Lisa Hart", "said", "It deserves that name,")]
+
+
+def test_the_content_the_parser_made_the_main_clause(extractor):
+    article = extractor.extract("Reporter Michael Leahy previously reported, The Clinton Foundation refused to "
+                                "release the names of its donors. Engineer Tom Sexton was quick to point out that "
+                                "the bridge had passed inspection.")
+    assert [(q.speaker, q.text) for q in article.quotes] == [
+        ("Michael Leahy", "The Clinton Foundation refused to release the names of its donors"),
+        ("Tom Sexton", "the bridge had passed inspection")]
+
+
+def test_a_name_set_off_by_commas_the_parser_hung_elsewhere(extractor):
+    article = extractor.extract(
+        "Alarmed by the flooding in Nevada, Senator Harriet Reid, the minority leader, said that she spoke "
+        "with the governor on Tuesday. Beck, who supported Ted Cruz, R-Texas, and opposed the merger during "
+        "the primaries, last week said the deal was dead.")
+    assert [(q.speaker, q.text) for q in article.quotes] == [
+        ("Harriet Reid", "she spoke with the governor on Tuesday"), ("Beck", "the deal was dead")]
