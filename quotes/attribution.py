@@ -342,8 +342,11 @@ def _starts_a_report(tok: Token, lexicon: Lexicon) -> bool:
 
 def _is_comparison(verb: Token) -> bool:
     """"…lower than TransLink says they are": a comparison, not a report."""
+    children = list(verb.children)
+    if any(c.dep_ in CONTENT_DEPS for c in children) and not any(c.lower_ == "than" for c in children):
+        return False  # "…were stymied as city staff said they could not talk": "as" of time, with content
     return any((c.lower_ == "than" and c.dep_ in ("mark", "advmod", "prep")) or (c.lower_ == "as" and c.dep_ in ("mark", "advmod"))
-               for c in verb.children)
+               for c in children)
 
 
 def _content_chars(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int] | None:

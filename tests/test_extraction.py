@@ -442,3 +442,10 @@ def test_a_name_set_off_by_commas_the_parser_hung_elsewhere(extractor):
         "the primaries, last week said the deal was dead.")
     assert [(q.speaker, q.text) for q in article.quotes] == [
         ("Harriet Reid", "she spoke with the governor on Tuesday"), ("Beck", "the deal was dead")]
+
+
+def test_as_of_time_before_a_report_with_content(extractor):
+    article = extractor.extract("Attempts to learn more were stymied as city staff said they could not talk "
+                                "during the budget process. Fares are lower than TransLink says they are.")
+    assert [(q.speaker, q.text) for q in article.quotes] == [
+        ("city staff", "they could not talk during the budget process")]
