@@ -184,7 +184,10 @@ def _from_cue(verb: Token, role: str, text: str, index: QuoteIndex, lexicon: Lex
                 found.append(Attribution(start, end, kind, cue, speaker, _mention(addressee),
                                          _mention(conduit_tok), conduit_cue, quoted=inside))
         if found:
-            if len(found) == 1 and found[0].kind == "direct":  # “A,” she said, “B.”: the other half
+            first = found[0]
+            # “A,” she said, “B.”: the other half; also after 'The “plan is dead,” she said'
+            if len(found) == 1 and (first.kind == "direct" or (first.kind == "mixed" and first.end <= verb.idx
+                                                               and first.quoted[-1].outer_end >= first.end)):
                 found += [Attribution(q.start, q.end, "direct", cue, speaker, found[0].addressee,
                                       found[0].conduit, conduit_cue, quoted=[q])
                           for q in _adjacent_quotes(verb, text, index) if q not in found[0].quoted]
@@ -522,8 +525,11 @@ def _speaker_of(verb: Token, lexicon: Lexicon) -> tuple[Token | None, Token | No
             node = node.head  # "X issued a statement saying …": the statement's author speaks
             continue
         break
-    return (_inverted_subject(verb) or _apposed_subject(verb) or _name_set_off_before(verb)
-            or _left_neighbour(verb)), None, None
+    for top in (verb, node) if node.i != verb.i else (verb,):  # "Vickers | said …, noting that …"
+        found = _inverted_subject(top) or _apposed_subject(top) or _name_set_off_before(top) or _left_neighbour(top)
+        if found is not None:
+            return found, None, None
+    return None, None, None
 
 
 def _comma_before(verb: Token) -> int | None:
@@ -582,7 +588,11 @@ def _left_neighbour(verb: Token) -> Token | None:
     if verb.i == 0:
         return None
     tok = verb.doc[verb.i - 1]
-    if tok.pos_ in ("PROPN", "PRON") and tok.dep_ not in ("poss", "pobj", "dobj") and _index(tok.doc).sent(tok.i).start == _index(verb.doc).sent(verb.i).start:
+    if tok.pos_ not in ("PROPN", "PRON") or tok.dep_ in ("poss", "pobj", "dobj") or "\n" in tok.text_with_ws:
+        return None
+    sent = _index(tok.doc).sent(tok.i)
+    # the parser may also end a sentence after the name: "Vickers | said he's …"
+    if sent.start == _index(verb.doc).sent(verb.i).start or all(t.pos_ == "PROPN" for t in sent):
         return tok
     return None
 

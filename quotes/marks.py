@@ -92,6 +92,8 @@ def find_quoted(text: str) -> list[Quoted]:
                           if stack[k][0] not in _SINGLE and ch in _PAIRS[stack[k][0]]), None)
             if depth is not None and (_closes(text, i, j) or ch in "”»"):
                 del stack[depth + 1:]
+        if stack and stack[-1][0] == "“" == ch and not text[i - 1].isspace() and (j == len(text) or text[j].isspace()):
+            ch = "”"  # “It's unusual,“ said …: an opening mark typed where the closing one belongs
         if stack and ch in _PAIRS[stack[-1][0]] and (ch in _OPENERS_ONLY or _closes(text, i, j) or ch in "”»›"):
             _, start, width = stack.pop()
             if not stack:

@@ -449,3 +449,23 @@ def test_as_of_time_before_a_report_with_content(extractor):
                                 "during the budget process. Fares are lower than TransLink says they are.")
     assert [(q.speaker, q.text) for q in article.quotes] == [
         ("city staff", "they could not talk during the budget process")]
+
+
+def test_an_opening_mark_typed_where_the_closing_one_belongs(extractor):
+    article = extractor.extract("“It's unusual,“ said Larry Noble, a lawyer. “It's a hard thing to pull off.”")
+    assert [(q.text, q.speaker) for q in article.quotes] == [
+        ("It's unusual,", "Larry Noble"), ("It's a hard thing to pull off.", "Larry Noble")]
+
+
+def test_the_second_half_of_a_quote_split_by_its_cue_after_a_mixed_first_half(extractor):
+    article = extractor.extract("The “plan is dead,” Ana Ruiz said on Tuesday, “and we will not revive it.”")
+    assert [(q.kind, q.text, q.speaker) for q in article.quotes] == [
+        ("mixed", "The “plan is dead,”", "Ana Ruiz"), ("direct", "and we will not revive it.", "Ana Ruiz")]
+
+
+def test_a_name_the_parser_cut_off_into_a_sentence_of_its_own(extractor):
+    text = ("Former premier Brian Gallant announced recently that he'll be stepping down as leader earlier than "
+            "planned.\n\nLanguage as priority issue\n\nVickers said he's a \"long ways from making a decision,\" "
+            "noting that he's been in public service for nearly 43 years.")
+    article = extractor.extract(text)
+    assert [(q.speaker_mention, q.cue) for q in article.quotes][1:] == [("Vickers", "said"), ("Vickers", "noting")]
