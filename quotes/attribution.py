@@ -162,8 +162,9 @@ def _from_cue(verb: Token, role: str, text: str, index: QuoteIndex, lexicon: Lex
         if speaker_tok.tag_ in ("WP", "WDT") and speaker_tok.dep_ == "nsubj":
             # "China, which called it …"; "X released a video that said …" is X's
             speaker_tok = _issued_by(verb.head, lexicon) or verb.head
-        else:
+        elif speaker_tok.tag_ != "WP$" and not any(c.tag_ == "WP$" for c in speaker_tok.children):
             return _relative_content(verb, speaker_tok, text, index)
+        # "Trump, whose attorneys argued that …": an ordinary report inside the relative clause
     if speaker_tok is None or (verb.tag_ == "VBN" and not any(c.dep_ in SUBJECT_DEPS for c in verb.children)
                                and verb.dep_ in ("advcl", "conj", "acl")):
         return None  # "when asked whether…", "to say that…", "Asked what…, he said": nobody speaks
@@ -694,8 +695,10 @@ def _directive(verb: Token, text: str) -> tuple[int, int] | None:
     The content is the to-infinitive after an addressee ("called on Ottawa to act"); a promise
     with no addressee ("vowed to win") is not.
     """
-    addressed = any(c.dep_ in OBJECT_DEPS for c in verb.children) or any(
-        c.dep_ == "prep" and c.lower_ == "on" for c in verb.children)
+    # an object the parser took for a time phrase counts: "warned the public Monday not to …"
+    addressed = any(c.dep_ in OBJECT_DEPS or (c.dep_ == "npadvmod" and c.i > verb.i and c.pos_ in ("NOUN", "PROPN")
+                                              and any(g.dep_ == "det" for g in c.children)) for c in verb.children) \
+        or any(c.dep_ == "prep" and c.lower_ == "on" for c in verb.children)
     after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
     if verb.lemma_ == "call" and after is not None and after.lower_ == "for":
         # "called for a ceasefire", "is calling for the United States to take …" (for as a mark)
@@ -843,9 +846,9 @@ def _floating(doc: Doc, quoted: list[Quoted], claimed: set[Quoted], found: list[
         paragraph = text[para_start:para_end].strip()
         words = text[q.start:q.end].split()
         before = text[para_start:q.outer_start].rstrip()
-        starts_sentence = not before or before.endswith((".", "!", "?", "”", '"', "’", ":"))
+        starts_sentence = not before or before.endswith((".", "!", "?", "”", '"', "’", "'", ":"))
         fills_paragraph = len(text[q.outer_start:q.outer_end]) >= 0.6 * len(paragraph)
-        if len(words) < 3 or not (starts_sentence or fills_paragraph) or _is_title(words):
+        if len(words) < 2 or not (starts_sentence or fills_paragraph) or _is_title(words):
             continue
         introducer = _colon_subject(doc, q) if before.endswith(":") else None
         if introducer is not None:  # "Martell, the addictions doctor, is more blunt: “…”"

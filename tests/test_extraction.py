@@ -469,3 +469,29 @@ def test_a_name_the_parser_cut_off_into_a_sentence_of_its_own(extractor):
             "noting that he's been in public service for nearly 43 years.")
     article = extractor.extract(text)
     assert [(q.speaker_mention, q.cue) for q in article.quotes][1:] == [("Vickers", "said"), ("Vickers", "noting")]
+
+
+def test_a_report_in_a_relative_clause_with_its_own_subject(extractor):
+    text = "The ruling was a setback for the firm, whose attorneys argued that the documents contained trade secrets."
+    only(extractor.extract(text), kind="indirect", cue="argued", text="the documents contained trade secrets")
+
+
+def test_a_quotation_after_a_cue_sentence_in_two_apostrophe_marks_continues_it(extractor):
+    text = ("''We have the most votes,'' Senator Ana Ruiz told a crowd after she took the stage to ''Eye of the "
+            "Tiger.'' ''And we will unify our party to win this election.''")
+    article = extractor.extract(text)
+    assert [(q.text, q.speaker) for q in article.quotes] == [
+        ("We have the most votes,", "Ana Ruiz"), ("And we will unify our party to win this election.", "Ana Ruiz")]
+
+
+def test_a_warning_whose_addressee_the_parser_took_for_a_time_phrase(extractor):
+    article = extractor.extract("Police chief Mohamad Fuzi Harun warned the public Monday not to speculate on the "
+                                "abdication. The officers walked out on Monday to protest the ruling.")
+    assert [(q.speaker, q.cue, q.text) for q in article.quotes] == [
+        ("Mohamad Fuzi Harun", "warned", "not to speculate on the abdication")]
+
+
+def test_a_two_word_quotation_after_a_cue_sentence_continues_it(extractor):
+    article = extractor.extract("“We are not a burden on this town,” Mayor Ellen Park said. “We're neighbours.”")
+    assert [(q.text, q.speaker) for q in article.quotes] == [
+        ("We are not a burden on this town,", "Ellen Park"), ("We're neighbours.", "Ellen Park")]
