@@ -1,0 +1,195 @@
+"""Who speaks: the speaker, conduit and addressee of a cue, read off the dependency parse.
+
+Input: a cue token of a parsed ``Doc`` (indexed by :mod:`quotes.attribution`). Output: head
+tokens, and :func:`mention` turns a head into the noun phrase it stands for ("the envoy",
+"Turkish Minister Hulusi Akar"). The subject of the cue's clause comes first; "X quoted Y as
+saying" gives Y as speaker and X as conduit. When the small model's parser loses the subject,
+fallbacks read it off the surface: an inverted "…, said treasurer Tom Okafor", a name set off by
+commas ("Senator Harry Reid, the minority leader, said"), a name the parser cut into a sentence
+of its own.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from .docindex import index_of as _index
+from .lexicon import Lexicon
+
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+CONTENT_DEPS = {"ccomp"}
+MENTION_CUT_DEPS = {"appos", "relcl", "acl", "punct", "advcl", "cc", "conj", "prep"}
+OBJECT_DEPS = {"dobj", "dative", "iobj"}
+ADJACENT_ROLES = {"speech", "tell", "write", "conduit", "direct"}  # cues that take a quotation beside them
+
+
+def speaker_of(verb: Token, lexicon: Lexicon) -> tuple[Token | None, Token | None, Span | None]:
+    """(speaker, conduit, conduit cue) heads for a cue verb.
+
+    Walks up through participles and coordination ("…, saying", "smiled and said") to the
+    clause that has a subject, and recognises "X quoted Y as saying" / "Y was quoted as saying".
+    """
+    outer = verb.head.head
+    if verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and lexicon.cue_role(outer.lemma_) in ADJACENT_ROLES \
+            and not any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        # "Lazar said he welcomed extradition and added, …": the parser joined "added" to the
+        # reported clause, but the one who added is the one who said
+        return speaker_of(outer, lexicon)
+    node = verb
+    for _ in range(6):
+        subj = next((c for c in node.children if c.dep_ in SUBJECT_DEPS and not c.is_punct), None)
+        if node.i != verb.i and lexicon.cue_role(node.lemma_) == "conduit":
+            obj = next((c for c in node.children if c.dep_ in OBJECT_DEPS), None)
+            agent = next((g for c in node.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+            cue = node.doc[node.i : node.i + 1]
+            if obj is not None:
+                return obj, subj, cue
+            if subj is not None and subj.dep_ == "nsubjpass":
+                return subj, agent, cue
+        if subj is not None:
+            conduit = _outlet_source(node, lexicon)
+            return subj, conduit, (node.doc[node.i : node.i + 1] if conduit is not None else None)
+        if node.dep_ in ("advcl", "xcomp", "conj", "pcomp", "prep", "acl") and node.head.i != node.i \
+                or (node.dep_ == "acomp" and node.i != verb.i):  # "was quick to point out"
+            node = node.head
+            continue
+        if node.i != verb.i and issued_by(node, lexicon) is not None:
+            node = node.head  # "X issued a statement saying …": the statement's author speaks
+            continue
+        break
+    for top in (verb, node) if node.i != verb.i else (verb,):  # "Vickers | said …, noting that …"
+        found = _inverted_subject(top) or apposed_subject(top) or _name_set_off_before(top) or _left_neighbour(top)
+        if found is not None:
+            return found, None, None
+    return None, None, None
+
+
+def _comma_before(verb: Token) -> int | None:
+    """The comma just before the cue, past its adverbs and time: "…, last week said"."""
+    doc, j = verb.doc, verb.i - 1
+    while j > 0 and (doc[j].pos_ == "ADV" or doc[j].ent_type_ in ("DATE", "TIME")):
+        j -= 1
+    return j if j > 0 and doc[j].text == "," else None
+
+
+def _name_set_off_before(verb: Token) -> Token | None:
+    """"Alarmed by the unrest, Senator Harry Reid, the minority leader, said …" when the parser
+    hung the name on the phrase before it: the first person or organisation of the sentence that
+    a comma sets off on both sides, with only its apposition between it and the cue."""
+    doc = verb.doc
+    j = _comma_before(verb)
+    if any(c.dep_ in SUBJECT_DEPS for c in verb.children) or j is None:
+        return None
+    sent = _index(doc).sent(verb.i)
+    for ent in _index(doc).ents_in(sent.start, j):
+        if ent.label_ not in ("PERSON", "ORG") or ent.end >= j or doc[ent.end].text != ",":
+            continue
+        first = ent.start
+        while first > sent.start and doc[first - 1].is_title and doc[first - 1].pos_ in ("PROPN", "NOUN"):
+            first -= 1  # "Senator Harry Reid"
+        if (first == sent.start or doc[first - 1].text == ",") and not any(t.is_quote for t in doc[ent.end : j]):
+            return ent.root
+    return None
+
+
+def apposed_subject(verb: Token) -> Token | None:
+    """"Jeffrey Salkin, a Hollywood, Fla., rabbi helping to organize the boycott, said …" when
+    the parser read the apposition as a clause of the verb, with the name as its subject."""
+    comma = _comma_before(verb)
+    if any(c.dep_ in SUBJECT_DEPS for c in verb.children) or comma is None:
+        return None
+    clause = next((c for c in verb.lefts if c.dep_ in CONTENT_DEPS), None)
+    if clause is None or clause.right_edge.i not in (comma - 1, verb.i - 1) or any(t.is_quote for t in clause.subtree):
+        return None
+    subject = next((c for c in clause.lefts if c.dep_ == "nsubj"), None)
+    if subject is None or subject.pos_ != "PROPN" or verb.doc[subject.i + 1].text != ",":
+        return None
+    return subject
+
+
+def issued_by(noun: Token, lexicon: Lexicon) -> Token | None:
+    """The subject of "X issued/sent/posted <noun>", when ``noun`` is that object."""
+    head = noun.head
+    if noun.dep_ != "dobj" or head.lemma_.lower() not in lexicon.issuing_verbs:
+        return None
+    return next((c for c in head.children if c.dep_ in SUBJECT_DEPS and not c.is_punct), None)
+
+
+def _left_neighbour(verb: Token) -> Token | None:
+    """"Still, McNeely said disease…" when the parser made the name a modifier of the verb."""
+    if verb.i == 0:
+        return None
+    tok = verb.doc[verb.i - 1]
+    if tok.pos_ not in ("PROPN", "PRON") or tok.dep_ in ("poss", "pobj", "dobj") or "\n" in tok.text_with_ws:
+        return None
+    sent = _index(tok.doc).sent(tok.i)
+    # the parser may also end a sentence after the name: "Vickers | said he's …"
+    if sent.start == _index(verb.doc).sent(verb.i).start or all(t.pos_ == "PROPN" for t in sent):
+        return tok
+    return None
+
+
+def _inverted_subject(verb: Token) -> Token | None:
+    """"«…» said treasurer Tom Okafor" when the parser missed the subject after the verb."""
+    doc = verb.doc
+    if verb.i == 0 or not (doc[verb.i - 1].is_quote or doc[verb.i - 1].is_punct):
+        return None
+    for tok in doc[verb.i + 1 : _index(verb.doc).sent(verb.i).end]:
+        if tok.pos_ in ("PROPN", "NOUN"):
+            while tok.head.i > tok.i and tok.head.pos_ in ("PROPN", "NOUN") and tok.dep_ in ("compound", "amod", "flat"):
+                tok = tok.head
+            return tok
+        if tok.pos_ not in ("DET", "ADJ", "PROPN", "NOUN", "PUNCT"):
+            return None
+    return None
+
+
+def _outlet_source(verb: Token, lexicon: Lexicon) -> Token | None:
+    """A news outlet the words reached us through: "according to a report in The Times, X said"."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("according", "in", "to"):
+            for tok in child.subtree:
+                if tok.ent_type_ == "ORG" and tok.ent_iob_ == "B":
+                    ent = _index(tok.doc).ent_at(tok.i)
+                    if ent is not None and lexicon.is_outlet(ent.text):
+                        return tok
+    return None
+
+
+def addressee_of(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ in OBJECT_DEPS), None)
+
+
+def mention(tok: Token | None) -> Span | None:
+    """The noun phrase a head token stands for, without appositions and relative clauses.
+
+    A description followed by the names it stands for is those names: "Stella's owners Tore
+    Sohlberg and Lehla Abreder", "His defence attorneys, Charles Glynn and Richard Jones".
+    """
+    if tok is None:
+        return None
+    doc = tok.doc
+    if not tok.ent_type_ and tok.pos_ in ("NOUN", "PROPN"):
+        named = next((c for c in tok.rights if c.dep_ in ("appos", "compound") and c.ent_type_ == "PERSON"), None)
+        if named is not None:
+            names = [named] + [c for c in named.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"]
+            start = mention(named).start
+            return doc[start : max(mention(n).end for n in names)]
+    if tok.ent_type_:
+        ent = _index(tok.doc).ent_at(tok.i)
+        if ent is not None and ent.root.i == tok.i:
+            left = min([ent.start] + [c.left_edge.i for c in tok.lefts if c.i < ent.start and c.dep_ in ("det", "amod", "compound", "poss", "nmod")])
+            return doc[left : ent.end]
+    left, right = tok.i, tok.i
+    for child in tok.lefts:
+        if child.dep_ not in MENTION_CUT_DEPS:
+            left = min(left, child.left_edge.i)
+    for child in tok.rights:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            objects = [mention(g) for g in child.children if g.dep_ == "pobj"]
+            right = max([right] + [m.end - 1 for m in objects if m is not None])
+            break
+        if child.dep_ in MENTION_CUT_DEPS:
+            break
+        if child.dep_ != "case":  # "the ministry's statement": the speaker is the ministry
+            right = max(right, child.right_edge.i)
+    return doc[left : right + 1]
