@@ -39,6 +39,8 @@ TRIM = " \t\n,;:—–-"
 MIN_INDIRECT_WORDS = 3
 # A quotation with no cue continues the previous speaker only this many paragraphs later.
 FLOATING_REACH = 2
+DASHES = {"--", "—", "–"}
+CLAUSE_BREAKS = {":", ";"} | DASHES  # what cuts a clause before the cue off from it
 
 
 _CUE_HASHES: dict[tuple[int, int], numpy.ndarray] = {}
@@ -181,9 +183,9 @@ def _from_cue(verb: Token, role: str, text: str, index: QuoteIndex, lexicon: Lex
             # “A,” she said, “B.”: the other half; also after 'The “plan is dead,” she said'
             if len(found) == 1 and (first.kind == "direct" or (first.kind == "mixed" and first.end <= verb.idx
                                                                and first.quoted[-1].outer_end >= first.end)):
-                found += [Attribution(q.start, q.end, "direct", cue, speaker, found[0].addressee,
-                                      found[0].conduit, conduit_cue, quoted=[q])
-                          for q in _adjacent_quotes(verb, text, index) if q not in found[0].quoted]
+                found += [Attribution(q.start, q.end, "direct", cue, speaker, first.addressee,
+                                      first.conduit, conduit_cue, quoted=[q])
+                          for q in _adjacent_quotes(verb, text, index) if q not in first.quoted]
             return found
     adjacent = _adjacent_quotes(verb, text, index)
     if not adjacent:
@@ -209,7 +211,7 @@ def _noun_report(noun: Token, text: str, index: QuoteIndex, lexicon: Lexicon) ->
     """"Trump's claim that Obama was born abroad": the that-clause of a reporting noun, said by
     its owner ("his warning that …", "a statement by the ministry that …")."""
     clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp") and c.i > noun.i
-                   and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+                   and _has_mark(c, "that")), None)
     owner = next((c for c in noun.children if c.dep_ == "poss"), None) or next(
         (g for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from") for g in c.children
          if g.dep_ == "pobj"), None)
@@ -252,7 +254,7 @@ def _cut_off_before(clause: Token, verb: Token) -> bool:
     took for content ("While not everything Trump says is true, Jamieson said …")."""
     if clause.i > verb.i:
         return False
-    return any(t.text in (":", ";") or t.text in DASHES for t in verb.doc[clause.right_edge.i + 1 : verb.i]) \
+    return any(t.text in CLAUSE_BREAKS for t in verb.doc[clause.right_edge.i + 1 : verb.i]) \
         or (clause.left_edge.pos_ == "SCONJ" and clause.left_edge.lower_ not in ("that", "whether", "if"))
 
 
@@ -278,14 +280,19 @@ def _question(verb: Token) -> Token | None:
     if verb.lemma_.lower() not in ("ask", "inquire"):
         return None
     return next((c for c in verb.rights if c.dep_ == "advcl"
-                 and any(m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.lefts)), None)
+                 and _has_mark(c, "if", "whether")), None)
+
+
+def _has_mark(clause: Token, *words: str) -> bool:
+    """Whether ``clause`` is introduced by one of ``words`` ("that", "if", "as") as its marker."""
+    return any(c.dep_ == "mark" and c.lower_ in words for c in clause.children)
 
 
 def _as_reported(verb: Token, text: str) -> tuple[int, int] | None:
     """"As Politico reported Tuesday, the PAC will…", "…failed, as the minister predicted":
     the clause the "as" clause modifies is the content."""
     children = list(verb.children)
-    if verb.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ == "as" for c in children) \
+    if verb.dep_ != "advcl" or not _has_mark(verb, "as") \
             or not any(c.dep_ == "nsubj" for c in children) \
             or any(c.dep_ in CONTENT_DEPS or c.dep_ in ("dobj", "xcomp") for c in children):
         return None  # "as predicted by critics" names no speaker; "as they threatened to…" reports that
@@ -353,13 +360,11 @@ def _content_chars(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int] 
     and content before it ("Y, X said") starts at the sentence start.
     """
     sent = _index(verb.doc).sent(verb.i)
-    subject = next((c.i for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
-    if subject is None:
-        apposed = apposed_subject(verb)
-        subject = apposed.i if apposed is not None else verb.i
+    subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None) or apposed_subject(verb)
+    subject_i = subject.i if subject is not None else verb.i
     # a "clause" between the subject and its verb is the parser's reading of an apposition:
     # "Jeffrey Salkin, a Hollywood, Fla., rabbi helping to organize the boycott, said he …"
-    clause = next((c for c in verb.children if c.dep_ in CONTENT_DEPS and not subject < c.i < verb.i
+    clause = next((c for c in verb.children if c.dep_ in CONTENT_DEPS and not subject_i < c.i < verb.i
                    and not _cut_off_before(c, verb)), None) or _question(verb) or _clause_after_phrase(verb)
     if clause is None and verb.dep_ == "parataxis" and verb.head.i != verb.i:
         # "Police, Sinclair says, have no policies…": the cue interrupts the content
@@ -514,22 +519,27 @@ def _directive(verb: Token, text: str) -> tuple[int, int] | None:
     The content is the to-infinitive after an addressee ("called on Ottawa to act"); a promise
     with no addressee ("vowed to win") is not.
     """
-    # an object the parser took for a time phrase counts: "warned the public Monday not to …"
-    addressed = any(c.dep_ in OBJECT_DEPS or (c.dep_ == "npadvmod" and c.i > verb.i and c.pos_ in ("NOUN", "PROPN")
-                                              and any(g.dep_ == "det" for g in c.children)) for c in verb.children) \
-        or any(c.dep_ == "prep" and c.lower_ == "on" for c in verb.children)
     after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
     if verb.lemma_ == "call" and after is not None and after.lower_ == "for":
         # "called for a ceasefire", "is calling for the United States to take …" (for as a mark)
         top = after if after.head.i == verb.i else after.head
         if top.head.i == verb.i and top.right_edge.i > after.i:
             return _trim(text, _end_char(after), _end_char(top.right_edge))
+    addressed = _is_addressed(verb)
     for child in verb.children:
-
         if addressed and child.dep_ == "xcomp" and child.left_edge.i > verb.i \
                 and any(a.dep_ == "aux" and a.lower_ == "to" for a in child.lefts):  # "to act", "not to speculate"
             return _trim(text, child.left_edge.idx, _end_char(child.right_edge))
     return None
+
+
+def _is_addressed(verb: Token) -> bool:
+    """Whether the cue has someone it addresses: an object ("urged residents"), "called on X", or
+    an object the parser took for a time phrase ("warned the public Monday")."""
+    return any(c.dep_ in OBJECT_DEPS or (c.dep_ == "prep" and c.lower_ == "on")
+               or (c.dep_ == "npadvmod" and c.i > verb.i and c.pos_ in ("NOUN", "PROPN")
+                   and any(g.dep_ == "det" for g in c.children))
+               for c in verb.children)
 
 
 def _gerund(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int] | None:
@@ -558,7 +568,6 @@ def _characterisation(verb: Token, text: str) -> tuple[int, int] | None:
 
 
 FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
-DASHES = {"--", "—", "–"}
 QUANTIFIERS = {"many", "some", "most", "few", "several", "all", "both", "others", "none"}  # "said many raised …"
 
 
