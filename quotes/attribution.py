@@ -721,15 +721,20 @@ def _drop_overlaps(found: list[Attribution]) -> list[Attribution]:
     opens with that attribution's quotation and holds its cue (“A,” said X, … he said, “B.”).
     """
     out: list[Attribution] = []
+    kept: set[tuple[int, int]] = set()
+    by_first_quotation: dict[Quoted, list[Attribution]] = {}
+    for o in found:
+        if o.quoted and o.cue is not None:
+            by_first_quotation.setdefault(o.quoted[0], []).append(o)
     for att in found:
-        if any(o.start == att.start and o.end == att.end for o in out):
+        if (att.start, att.end) in kept:
             continue
-        if att.kind != "direct" and any(
-            o is not att and o.quoted and o.cue is not None and o.quoted[0] in att.quoted[:1]
-            and att.start <= o.cue.start_char < att.end and att.start >= o.quoted[0].outer_start - 1
-            for o in found
+        if att.kind != "direct" and att.quoted and any(
+            o is not att and att.start <= o.cue.start_char < att.end and att.start >= o.quoted[0].outer_start - 1
+            for o in by_first_quotation.get(att.quoted[0], ())
         ):
             continue
+        kept.add((att.start, att.end))
         out.append(att)
     return out
 

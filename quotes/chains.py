@@ -13,6 +13,7 @@ from .attribution import Attribution
 from .lexicon import Lexicon
 from .records import Link, Quote
 from .resolution import Registry, Resolved
+from .text import normalize_name
 
 # Pronoun objects ("told him") that found no antecedent say nothing about whom the words were for.
 UNRESOLVED_PRONOUNS = {"him", "her", "them", "us", "me", "you", "it"}
@@ -43,12 +44,12 @@ def build_quotes(doc: Doc, attributions: list[Attribution], registry: Registry, 
             cue=cue,
             cue_start=att.cue.start_char if att.cue is not None else None,
             cue_end=att.cue.end_char if att.cue is not None else None,
-            speaker=speaker.name if speaker else None,
-            speaker_mention=att.speaker.text if att.speaker is not None else None,
+            speaker=normalize_name(speaker.name) if speaker else None,
+            speaker_mention=normalize_name(att.speaker.text) if att.speaker is not None else None,
             speaker_type=speaker.type if speaker else None,
             speaker_start=att.speaker.start_char if att.speaker is not None else None,
             speaker_end=att.speaker.end_char if att.speaker is not None else None,
-            addressee=addressee.name if addressee else None,
+            addressee=normalize_name(addressee.name) if addressee else None,
             addressee_type=addressee.type if addressee else None,
             chain=chain,
         ))
@@ -77,14 +78,14 @@ def _chain(att: Attribution, speaker: Resolved | None, addressee: Resolved | Non
             conduit = addressee
     if conduit is not None and conduit.name != speaker.name:
         cue = _cue_text(att.conduit_cue) or _cue_text(att.cue)
-        links.append(Link(conduit.name, conduit.type or "ORG", "conduit", cue))
-    links.append(Link(speaker.name, speaker.type, "speaker", _cue_text(att.cue)))
+        links.append(Link(normalize_name(conduit.name), conduit.type or "ORG", "conduit", cue))
+    links.append(Link(normalize_name(speaker.name), speaker.type, "speaker", _cue_text(att.cue)))
     return links
 
 
 def _cue_text(cue: Span | None) -> str | None:
     # lower case, so that "According to" at a sentence start and "according to" are one cue
-    return cue.text.lower() if cue is not None else None
+    return normalize_name(cue.text.lower()) if cue is not None else None
 
 
 def _same_outlet(publisher: str, name: str) -> bool:

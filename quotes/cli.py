@@ -22,13 +22,14 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from quotes.readers import InputError, read_inputs
-from quotes.records import Article, Document
+from quotes.records import Article, Document, DocumentError
 
 if TYPE_CHECKING:
     from quotes import Extractor
     from quotes.store import Store
 
 EXIT_INPUT_ERRORS = 1
+REPORT_BUGS_TO = "the quotes issue tracker"
 EXIT_INTERRUPTED = 130  # the shell's convention for "ended by SIGINT"
 
 # Below this many documents a progress bar only flickers.
@@ -147,12 +148,14 @@ class ExtractRun:
         self.dask_address = dask_address
         self.force = force
         self.counts = Counts()
-        self._pending_errors: list[InputError] = []
+        self._pending_errors: list[tuple[str, str, DocumentError | None]] = []
+        self.db_path: str | None = None
         self._progress: Any = None
 
     def execute(self, inputs: Iterable[str], jsonl_path: str | None, db_path: str | None) -> int:
         """Run and print the summary; returns the exit status."""
         interrupted = False
+        self.db_path = db_path
         extractor = None if self.dask_address else _load_or_fail(self.model)
         with ExitStack() as stack:
             store = None
@@ -175,7 +178,7 @@ class ExtractRun:
                 # A lost worker or a model that does not load: what was stored stays stored.
                 origin = getattr(exc, "first_origin", None) or (self.dask_address or "dask")
                 self.counts.errors += 1
-                self._pending_errors.append(InputError(origin, str(exc)))
+                self._pending_errors.append((origin, str(exc), None))
                 self._echo(f"error: {exc}")
             finally:
                 self._flush_errors(store)
@@ -195,7 +198,7 @@ class ExtractRun:
                 return
             if isinstance(item, InputError):
                 self.counts.errors += 1
-                self._pending_errors.append(item)
+                self._pending_errors.append((item.origin, item.message, None))
                 self._echo(f"error: {item.origin}: {item.message}")
                 continue
             self.counts.read += 1
@@ -209,15 +212,19 @@ class ExtractRun:
             from quotes.distributed import extract_on_dask
 
             return extract_on_dask(documents, self.dask_address, batch_size=self.batch_size, model=self.model)
-        return extractor.pipe(documents, batch_size=self.batch_size, n_process=self.n_process)
+        return extractor.pipe(documents, batch_size=self.batch_size, n_process=self.n_process, on_error="yield")
 
-    def _write(self, articles: Iterator[Article], store: Store | None, out: IO[str] | None) -> None:
+    def _write(self, extracted: Iterator[Article | DocumentError], store: Store | None, out: IO[str] | None) -> None:
+        articles = self._report_failures(extracted)
         results: Iterable[tuple[Article, str]]
         if store is not None:
-            results = store.add_many(articles, batch_size=self.batch_size)
+            results = store.add_many(articles, batch_size=self.batch_size,
+                                     on_error=functools.partial(self._document_failed, recorded=True))
         else:
             results = ((article, "written") for article in articles)
         for article, status in results:
+            if status == "failed":
+                continue
             if out is not None:
                 out.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
             self.counts.quotes += len(article.quotes)
@@ -237,14 +244,35 @@ class ExtractRun:
 
     # Reporting.
 
+    def _report_failures(self, extracted: Iterator[Article | DocumentError]) -> Iterator[Article]:
+        for result in extracted:
+            if isinstance(result, DocumentError):
+                self._document_failed(result)
+            else:
+                yield result
+
+    def _document_failed(self, error: DocumentError, recorded: bool = False) -> None:
+        """One document could not be extracted or stored: say so in one line and go on."""
+        self.counts.errors += 1
+        self._progress.update(1)
+        message = f"{error.stage} failed: {error.error_type}: {error.message}"
+        if not recorded:
+            self._pending_errors.append((error.origin, message, error))
+        if error.data_error:
+            self._echo(f"error: {error.origin}: {message}")
+        else:
+            where = "its traceback is in the errors table" if self.db_path else "run with --db to keep its traceback"
+            self._echo(f"error: {error.origin}: {message} (a bug in quotes: please report it to {REPORT_BUGS_TO} "
+                       f"with this document; {where})")
+
     def _count(self, status: str) -> None:
         self.counts.statuses[status] = self.counts.statuses.get(status, 0) + 1
         self._progress.update(1)
 
     def _flush_errors(self, store: Store | None) -> None:
         if store is not None:
-            for error in self._pending_errors:
-                store.record_error(error.origin, error.message)
+            for origin, message, error in self._pending_errors:
+                store.record_error(origin, message, error)
         self._pending_errors.clear()
 
     def _progress_bar(self) -> Any:

@@ -7,6 +7,13 @@ size runs in bounded memory on the client. Each worker process loads its spaCy p
 dataclasses. Results are yielded in input order, so one writer on the client produces the same
 database as a single-process run.
 
+A document that fails comes back as a :class:`~quotes.records.DocumentError` in its place, and
+the rest of its partition is stored. A partition whose worker died (Dask gives up on a task that
+kills workers again and again) is extracted again one document per task, so only the document
+that kills its worker is lost, as an error of stage ``worker``. Any other failure of a whole
+partition (a model the workers cannot load) concerns every document alike and ends the run with
+:class:`PartitionError`.
+
 ``address`` is a scheduler address (``tcp://host:8786``) or ``local:N`` for a throwaway
 ``LocalCluster`` of N single-threaded worker processes, closed when the iterator ends.
 """
@@ -18,7 +25,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from quotes.records import Article, Document
+from quotes.records import Article, Document, DocumentError
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -53,9 +60,9 @@ def _extractor(model: str | None) -> Extractor:
     return _EXTRACTORS[model]
 
 
-def extract_partition(documents: list[Document], model: str | None, batch_size: int) -> list[Article]:
+def extract_partition(documents: list[Document], model: str | None, batch_size: int) -> list[Article | DocumentError]:
     """Run on a worker: extract one partition with the worker's cached pipeline."""
-    return list(_extractor(model).pipe(documents, batch_size=batch_size))
+    return list(_extractor(model).pipe(documents, batch_size=batch_size, on_error="yield"))
 
 
 def _origin(document: Document) -> str:
@@ -105,15 +112,16 @@ def extract_on_dask(
     with _client(address) as client:
         if max_in_flight is None:
             max_in_flight = max(2, 2 * sum(client.nthreads().values()))
-        # Only the first origin and the size stay on the client: enough to name a failure.
-        pending: deque[tuple[Future, str, int]] = deque()
+        # The documents of a partition stay on the client until it is collected: a partition
+        # whose worker died is sent again one document at a time.
+        pending: deque[tuple[Future, list[Document]]] = deque()
         for partition in _partitions(documents, partition_size):
             future = client.submit(extract_partition, partition, model, batch_size, pure=False)
-            pending.append((future, _origin(partition[0]), len(partition)))
+            pending.append((future, partition))
             if len(pending) >= max_in_flight:
-                yield from _collect(*pending.popleft())
+                yield from _collect(client, *pending.popleft(), model, batch_size)
         while pending:
-            yield from _collect(*pending.popleft())
+            yield from _collect(client, *pending.popleft(), model, batch_size)
 
 
 def _partitions(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -122,8 +130,21 @@ def _partitions(documents: Iterable[Document], size: int) -> Iterator[list[Docum
         yield partition
 
 
-def _collect(future: Future, first_origin: str, size: int) -> list[Article]:
+def _collect(client: Client, future: Future, partition: list[Document], model: str | None,
+             batch_size: int) -> list[Article | DocumentError]:
+    from distributed import KilledWorker
+
     try:
         return future.result()
+    except KilledWorker:
+        pass
     except Exception as error:
-        raise PartitionError(first_origin, size, error) from error
+        raise PartitionError(_origin(partition[0]), len(partition), error) from error
+    results: list[Article | DocumentError] = []
+    for document in partition:
+        try:
+            results += client.submit(extract_partition, [document], model, batch_size, pure=False).result()
+        except KilledWorker as error:
+            results.append(DocumentError(document, "worker", type(error).__name__,
+                                         "the worker process extracting this document died (crashed or was killed)"))
+    return results

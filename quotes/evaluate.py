@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .marks import trim
+from .records import Article
 
 TRIM = " \t\n\"'“”‘’«»„‟‹›,.;:!?-—–"
 TITLES = {"mr", "mrs", "ms", "dr", "the", "president", "minister", "envoy", "sir", "prof"}
@@ -145,22 +146,31 @@ def load_jsonl(path: str | Path) -> dict[str, dict]:
 
 def predict(gold_docs: Iterable[dict], extractor=None, batch_size: int = 16, n_process: int = 1,
             baseline: bool = True) -> tuple[dict[str, dict], dict[str, dict]]:
-    """Our predictions and textacy's, from one parse of each document."""
+    """Our predictions and textacy's, from one parse of each document.
+
+    textacy needs the parsed Docs, so with ``baseline`` the extraction runs in this process;
+    without it ``n_process`` workers may share the work.
+    """
     from .extractor import Extractor
-    from .records import Article
 
     extractor = extractor or Extractor()
-    ours: dict[str, dict] = {}
     theirs: dict[str, dict] = {}
+
+    def run_baseline(piece, doc) -> None:
+        base = theirs.setdefault(piece.document.doc_id, {"id": piece.document.doc_id, "quotes": []})
+        for q in textacy_quotes(doc):
+            start, end = piece.source_span(q["start"], q["end"])
+            base["quotes"].append(q | {"start": start, "end": end})
+
     documents = ({"id": d["id"], "text": d["text"]} for d in gold_docs)
-    for document, offset, last, doc in extractor.parse(documents, batch_size, n_process):
-        article = ours.setdefault(document.doc_id, Article(document).to_dict())
-        for q in doc._.quotes:
-            article["quotes"].append(q.to_dict() | {"start": q.start + offset, "end": q.end + offset})
-        if baseline:
-            base = theirs.setdefault(document.doc_id, {"id": document.doc_id, "quotes": []})
-            for q in textacy_quotes(doc):
-                base["quotes"].append(q | {"start": q["start"] + offset, "end": q["end"] + offset})
+    if baseline:
+        results = extractor.articles(documents, batch_size, on_doc=run_baseline)
+    else:
+        results = extractor.pipe(documents, batch_size, n_process=n_process, on_error="yield")
+    ours: dict[str, dict] = {}
+    for result in results:
+        article = result if isinstance(result, Article) else Article(result.document)
+        ours[article.id] = article.to_dict()
     return ours, theirs
 
 

@@ -113,6 +113,40 @@ class Quote:
 
 
 @dataclass
+class DocumentError:
+    """Why one document gave no article: the stage that failed and its exception.
+
+    ``traceback`` is set for a bug in quotes and left out when the input was at fault
+    (``data_error``), so a user sees a plain message for bad data and a report to file for a bug.
+    """
+
+    document: Document
+    stage: str
+    error_type: str
+    message: str
+    traceback: str | None = None
+
+    @property
+    def origin(self) -> str:
+        return self.document.origin or f"document id {self.document.doc_id}"
+
+    @property
+    def data_error(self) -> bool:
+        return self.traceback is None
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.stage} failed: {self.error_type}: {self.message}"
+
+
+class ExtractionFailed(RuntimeError):
+    """Raised by ``Extractor.pipe(on_error="raise")``: one document could not be extracted."""
+
+    def __init__(self, error: DocumentError):
+        self.error = error
+        super().__init__(str(error) + (f"\n{error.traceback}" if error.traceback else ""))
+
+
+@dataclass
 class Article:
     """A document with the quotes found in it and the entities they name."""
 

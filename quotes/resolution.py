@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span
 from .docindex import DocIndex
 from .lexicon import Lexicon, first_name_gender
 from .records import Entity
+from .text import normalize_name
 
 NAME_TYPES = {"PERSON", "ORG", "GPE", "NORP"}
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
@@ -99,13 +100,14 @@ class Registry:
         words: list[str] = []
         glued = False  # the previous token had no space after it
         for t in ent:
-            if t.is_punct and t.text not in ".-":
+            word = normalize_name(t.text)  # a name made of spaces or invisible marks is no name
+            if (t.is_punct and word not in ".-") or not word:
                 glued = False
                 continue
-            if glued and words and (t.text == "-" or words[-1].endswith("-")):
-                words[-1] += t.text
+            if glued and words and (word == "-" or words[-1].endswith("-")):
+                words[-1] += word
             else:
-                words.append(t.text)
+                words.append(word)
             glued = not t.whitespace_
         while words and words[0].lower() in self.lexicon.titles | {"the"}:
             words = words[1:]

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,10 +28,22 @@ from typing import Any
 
 import sqlite_utils
 
-from .records import Article, Document, Quote
+from . import faults
+from .faults import DataError, describe
+from .records import Article, Document, DocumentError, ExtractionFailed, Quote
+from .text import lone_surrogate
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 60_000
+# A paragraph stored beside a quote holds at most this much text on either side of the quote,
+# cut at a sentence end where one is near, whatever the line endings of the article.
+PARAGRAPH_CONTEXT_CHARS = 400
+LINE_BREAK_CHARS = "\n\r\u2028\u2029\u0085\u000b\u000c"
+# Columns added to tables of an earlier schema version, by the version that added them.
+ADDED_COLUMNS = {
+    2: [("errors", "stage", "TEXT"), ("errors", "error_type", "TEXT"), ("errors", "traceback", "TEXT"),
+        ("errors", "document_id", "TEXT")],
+}
 
 # Bumping SCHEMA_VERSION drops and recreates the views (tables are only ever added to).
 TABLES_SQL = """
@@ -99,6 +112,10 @@ CREATE TABLE IF NOT EXISTS errors (
     origin TEXT NOT NULL,
     message TEXT NOT NULL,
     added TEXT NOT NULL,
+    stage TEXT,
+    error_type TEXT,
+    traceback TEXT,
+    document_id TEXT,
     PRIMARY KEY (origin, message)
 );
 CREATE INDEX IF NOT EXISTS idx_quotes_document_id ON quotes(document_id);
@@ -163,7 +180,7 @@ QUOTE_COLUMNS = (
 CHAIN_LINK_COLUMNS = ("quote_id", "position", "speaker_id", "role", "cue")
 SPEAKER_COLUMNS = ("id", "name", "type")
 DOCUMENT_SPEAKER_COLUMNS = ("document_id", "speaker_id", "descriptions")
-ERROR_COLUMNS = ("origin", "message", "added")
+ERROR_COLUMNS = ("origin", "message", "added", "stage", "error_type", "traceback", "document_id")
 # The tables a batch stages in TEMP before moving them over, in foreign-key order.
 STAGED_TABLES = (
     ("speakers", SPEAKER_COLUMNS),
@@ -205,18 +222,53 @@ def quote_id(document_id: str, quote: Quote) -> str:
 def paragraph_around(text: str, start: int, end: int) -> tuple[int, int]:
     """The line(s) holding ``text[start:end]``, as ``(paragraph_start, paragraph_end)``.
 
-    A paragraph is a run of text between line breaks: trafilatura and most feeds put one
-    paragraph per line, plain-text articles put blank lines between them; both work.
+    A paragraph is a run of text between line breaks (LF, CR, U+2028, U+2029…): trafilatura and
+    most feeds put one paragraph per line, plain-text articles put blank lines between them; both
+    work. An article with no line breaks at all is not one paragraph: at most
+    ``PARAGRAPH_CONTEXT_CHARS`` are kept on either side of the quote, from a sentence start and to
+    a sentence end where there is one in reach.
+
+    >>> t = "First line.\\rHe said “yes” today.\\rLast."
+    >>> s, e = paragraph_around(t, 21, 24)
+    >>> t[s:e]
+    'He said “yes” today.'
     """
-    para_start = text.rfind("\n", 0, start) + 1
-    para_end = text.find("\n", end)
-    if para_end < 0:
-        para_end = len(text)
+    lo, hi = max(0, start - PARAGRAPH_CONTEXT_CHARS), min(len(text), end + PARAGRAPH_CONTEXT_CHARS)
+    para_start = max([text.rfind(c, lo, start) for c in LINE_BREAK_CHARS] + [lo - 1]) + 1
+    breaks = [i for i in (text.find(c, end, hi) for c in LINE_BREAK_CHARS) if i >= 0]
+    para_end = min(breaks) if breaks else hi
+    if para_start == lo and lo > 0:  # the line goes on before the window: start at a sentence
+        para_start = _sentence_start(text, lo, start)
+    if para_end == hi and hi < len(text):
+        para_end = _sentence_end(text, end, hi)
     while para_start < start and text[para_start].isspace():
         para_start += 1
     while para_end > end and text[para_end - 1].isspace():
         para_end -= 1
     return para_start, para_end
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?][\"”’')\]]*\s+")
+
+
+def _sentence_start(text: str, lo: int, start: int) -> int:
+    """The first sentence start in ``text[lo:start]``, else the first word start there."""
+    m = _SENTENCE_BREAK.search(text, lo, start)
+    if m:
+        return m.end()
+    space = text.find(" ", lo, start)
+    return space + 1 if space >= 0 else lo
+
+
+def _sentence_end(text: str, end: int, hi: int) -> int:
+    """The last sentence end in ``text[end:hi]``, else the last word end there."""
+    last = None
+    for m in _SENTENCE_BREAK.finditer(text, end, hi):
+        last = m
+    if last is not None:
+        return last.start() + len(last.group().rstrip())
+    space = text.rfind(" ", end, hi)
+    return space if space > end else hi
 
 
 @contextmanager
@@ -281,6 +333,7 @@ class Store:
             for statement in TABLES_SQL.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+            self._add_columns(version)
             for name, sql in VIEWS.items():
                 conn.execute(f"DROP VIEW IF EXISTS {name}")
                 conn.execute(sql)
@@ -292,6 +345,17 @@ class Store:
             self.db["speakers"].enable_fts(
                 ["name", "descriptions"], create_triggers=True, tokenize="porter"
             )
+
+    def _add_columns(self, version: int) -> None:
+        """Bring tables written by schema ``version`` up to date: only ever columns added."""
+        conn = self.conn
+        for added_in, columns in sorted(ADDED_COLUMNS.items()):
+            if version >= added_in:
+                continue
+            for table, column, sql_type in columns:
+                existing = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+                if column not in existing:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
 
     def _create_temp_tables(self) -> None:
         """Per-connection scratch tables: the batch's documents, touched speakers, staged rows."""
@@ -320,23 +384,54 @@ class Store:
         return self._write_batch([article])[0]
 
     def add_many(
-        self, articles: Iterable[Article], batch_size: int = 64
+        self, articles: Iterable[Article], batch_size: int = 64,
+        on_error: Callable[[DocumentError], None] | None = None,
     ) -> Iterator[tuple[Article, str]]:
         """Store articles in transactions of ``batch_size`` whole documents.
 
         Yields ``(article, status)`` for each article once the batch holding it has committed,
-        so a caller that counts what it was told is never ahead of the database.
+        so a caller that counts what it was told is never ahead of the database. A batch that
+        fails is written again one document per transaction, so one bad document never costs its
+        neighbours: it is yielded with status ``"failed"``, its error recorded in ``errors`` and
+        passed to ``on_error`` (without ``on_error`` it is raised as ``ExtractionFailed``).
         """
         batch: list[Article] = []
         for article in articles:
             batch.append(article)
             if len(batch) >= batch_size:
-                yield from zip(batch, self._write_batch(batch))
+                yield from self._write_isolated(batch, on_error)
                 batch = []
         if batch:
+            yield from self._write_isolated(batch, on_error)
+
+    def _write_isolated(self, batch: list[Article], on_error: Callable[[DocumentError], None] | None
+                        ) -> Iterator[tuple[Article, str]]:
+        try:
             yield from zip(batch, self._write_batch(batch))
+            return
+        except Exception:
+            if len(batch) == 1 and on_error is None:
+                raise
+        for article in batch:
+            try:
+                status = self._write_batch([article])[0]
+            except Exception as exc:
+                error = DocumentError(article.document, "store", *describe(exc))
+                self.record_error(error.origin, f"{error.stage} failed: {error.error_type}: {error.message}",
+                                  error=error)
+                if on_error is None:
+                    raise ExtractionFailed(error) from exc
+                on_error(error)
+                status = "failed"
+            yield article, status
 
     def _write_batch(self, articles: list[Article]) -> list[str]:
+        for article in articles:
+            faults.inject("store", lambda: article.text)
+            surrogate = lone_surrogate(article.text)
+            if surrogate is not None:
+                raise DataError(f"text holds an unpaired surrogate U+{ord(article.text[surrogate]):04X} at "
+                                f"character {surrogate}, which SQLite cannot store as UTF-8")
         with _transaction(self.conn):
             statuses: list[str] = []
             staged: dict[str, dict[str, Any]] = {}  # the last version of each document wins
@@ -356,6 +451,8 @@ class Store:
         """Write the staged documents, replacing whatever was stored under their ids."""
         conn = self.conn
         self._mark_documents(staged)
+        # a document stored at last has no error left to report (an earlier run's failure)
+        conn.execute("DELETE FROM errors WHERE document_id IN (SELECT id FROM temp._batch)")
         self._remove_document_rows()
         batches = [entry["rows"] for entry in staged.values()]
         conn.executemany(
@@ -504,10 +601,15 @@ class Store:
         stored = self._stored_meta(document.doc_id)
         return stored is not None and tuple(stored) == _meta(document)
 
-    def record_error(self, origin: str, message: str) -> None:
-        """Note an input that failed; the same origin and message are recorded once."""
+    def record_error(self, origin: str, message: str, error: DocumentError | None = None) -> None:
+        """Note an input or a document that failed; the same origin and message are recorded once.
+
+        With ``error``, its stage, exception type, traceback (for a bug) and document id are kept
+        too; the row goes once that document is stored.
+        """
+        details = (error.stage, error.error_type, error.traceback, error.document.doc_id) if error else (None,) * 4
         self.conn.execute(
-            _insert_sql("errors", ERROR_COLUMNS, "INSERT OR IGNORE"), (origin, message, _now())
+            _insert_sql("errors", ERROR_COLUMNS, "INSERT OR IGNORE"), (origin, message, _now(), *details)
         )
 
     # -- reading ------------------------------------------------------------------------
