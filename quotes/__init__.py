@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .records import Article, Document, Entity, Link, Quote
+from .records import Article, Document, DocumentError, Entity, ExtractionFailed, Link, Quote
 
-__all__ = ["Article", "Document", "Entity", "Extractor", "Link", "Quote", "Store"]
+__all__ = ["Article", "Document", "DocumentError", "Entity", "ExtractionFailed", "Extractor", "Link", "Quote",
+           "Store"]
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:

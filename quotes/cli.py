@@ -75,9 +75,10 @@ def extract(
     {"id", "text", "title", "url", "publisher", "published"} object a line, an .html/.htm page,
     a folder (searched recursively) or '-' for standard input (JSON lines or one plain text).
 
-    With --db, documents whose id and text are already stored are skipped. Unreadable inputs
-    are reported as "error: ORIGIN: MESSAGE" and recorded in the database's errors table; the
-    rest of the batch goes on and the exit status is 1. Ctrl-C stops after the current batch
+    With --db, documents whose id and text are already stored are skipped. Unreadable inputs,
+    and documents that fail in any stage of extraction or storage, are reported as
+    "error: ORIGIN: MESSAGE" and recorded in the database's errors table; the rest of the batch
+    goes on and the exit status is 1. Ctrl-C stops after the current batch
     (exit 130); running the same command again continues where it stopped.
     """
     if not jsonl_path and not db_path:
@@ -345,7 +346,7 @@ def _say(message: str) -> None:
 @click.option("--pred", "pred_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the predictions to this JSON lines file.")
 @click.option("--n-process", type=click.IntRange(min=1), default=1, show_default=True,
-              help="spaCy worker processes.")
+              help="Worker processes (with --no-baseline: textacy's baseline needs the parses in this process).")
 @click.option("--model", default=None, help="spaCy pipeline to load (default: the extractor's own).")
 @click.option("--baseline/--no-baseline", default=True, show_default=True,
               help="Also score textacy's direct_quotations on the same texts, for comparison.")
