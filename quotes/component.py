@@ -21,7 +21,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import faults
-from .attribution import QuoteIndex, RangeSet, attribute
+from .attribution import attribute
+from .layout import RangeSet
+from .marks import QuoteIndex
 from .chains import build_quotes
 from .docindex import DocIndex
 from .layout import boilerplate_lines, caption_lines, paragraph_boundaries  # noqa: F401  (registers quotes_paragraphs)

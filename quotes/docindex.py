@@ -37,11 +37,3 @@ class DocIndex:
     def sent(self, i: int) -> Span:
         """The sentence holding token ``i``."""
         return self.sents[bisect.bisect_right(self._sent_starts, i) - 1]
-
-
-INDEX_KEY = "quotes.index"
-
-
-def index_of(doc: Doc) -> DocIndex:
-    """The index :func:`quotes.attribution.attribute` keeps on ``doc`` while it runs."""
-    return doc.user_data[INDEX_KEY]

@@ -7,6 +7,7 @@ paragraph's "he" points back to.
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 import numpy
@@ -87,3 +88,15 @@ def _long_block_cuts(ends: numpy.ndarray, first: int, stop: int) -> list[int]:
         cuts.append(cut)
         first = cut
     return cuts
+
+
+class RangeSet:
+    """Character ranges (headlines, captions) asked "does this one hold position i?" in O(log n)."""
+
+    def __init__(self, ranges: list[tuple[int, int]]):
+        self.ranges = sorted(ranges)
+        self.starts = [r[0] for r in self.ranges]
+
+    def contains(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.ranges[i][1]

@@ -7,6 +7,7 @@ quotes running over several paragraphs: each paragraph opens with a mark, only t
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -145,3 +146,28 @@ def _first_visible(text: str, pos: int) -> int:
     while pos < len(text) and text[pos].isspace():
         pos += 1
     return pos
+
+
+class QuoteIndex:
+    """Answers "is this character inside marks?" in O(log n)."""
+
+    def __init__(self, quoted: list[Quoted]):
+        self.quoted = quoted
+        self.starts = [q.outer_start for q in quoted]
+
+    def containing(self, char: int) -> Quoted | None:
+        i = bisect.bisect_right(self.starts, char) - 1
+        if i >= 0 and char < self.quoted[i].outer_end:
+            return self.quoted[i]
+        return None
+
+    def within(self, start: int, end: int) -> list[Quoted]:
+        i = bisect.bisect_left(self.starts, start)
+        out = []
+        while i < len(self.quoted) and self.quoted[i].outer_start < end:
+            out.append(self.quoted[i])
+            i += 1
+        j = bisect.bisect_right(self.starts, start) - 1
+        if j >= 0 and self.quoted[j].outer_start < start < self.quoted[j].outer_end:
+            out.insert(0, self.quoted[j])
+        return out

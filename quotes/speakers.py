@@ -1,7 +1,7 @@
 """Who speaks: the speaker, conduit and addressee of a cue, read off the dependency parse.
 
-Input: a cue token of a parsed ``Doc`` (indexed by :mod:`quotes.attribution`). Output: head
-tokens, and :func:`mention` turns a head into the noun phrase it stands for ("the envoy",
+Input: a cue token of a parsed ``Doc`` and the document's :class:`~quotes.docindex.DocIndex`.
+Output: head tokens, and :func:`mention` turns a head into the noun phrase it stands for ("the envoy",
 "Turkish Minister Hulusi Akar"). The subject of the cue's clause comes first; "X quoted Y as
 saying" gives Y as speaker and X as conduit. When the small model's parser loses the subject,
 fallbacks read it off the surface: an inverted "…, said treasurer Tom Okafor", a name set off by
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from .docindex import index_of as _index
+from .docindex import DocIndex
 from .lexicon import Lexicon
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
@@ -22,7 +22,7 @@ OBJECT_DEPS = {"dobj", "dative", "iobj"}
 ADJACENT_ROLES = {"speech", "tell", "write", "conduit", "direct"}  # cues that take a quotation beside them
 
 
-def speaker_of(verb: Token, lexicon: Lexicon) -> tuple[Token | None, Token | None, Span | None]:
+def speaker_of(index: DocIndex, verb: Token, lexicon: Lexicon) -> tuple[Token | None, Token | None, Span | None]:
     """(speaker, conduit, conduit cue) heads for a cue verb.
 
     Walks up through participles and coordination ("…, saying", "smiled and said") to the
@@ -33,7 +33,7 @@ def speaker_of(verb: Token, lexicon: Lexicon) -> tuple[Token | None, Token | Non
             and not any(c.dep_ in SUBJECT_DEPS for c in verb.children):
         # "Lazar said he welcomed extradition and added, …": the parser joined "added" to the
         # reported clause, but the one who added is the one who said
-        return speaker_of(outer, lexicon)
+        return speaker_of(index, outer, lexicon)
     node = verb
     for _ in range(6):
         subj = next((c for c in node.children if c.dep_ in SUBJECT_DEPS and not c.is_punct), None)
@@ -46,7 +46,7 @@ def speaker_of(verb: Token, lexicon: Lexicon) -> tuple[Token | None, Token | Non
             if subj is not None and subj.dep_ == "nsubjpass":
                 return subj, agent, cue
         if subj is not None:
-            conduit = _outlet_source(node, lexicon)
+            conduit = _outlet_source(index, node, lexicon)
             return subj, conduit, (node.doc[node.i : node.i + 1] if conduit is not None else None)
         if node.dep_ in ("advcl", "xcomp", "conj", "pcomp", "prep", "acl") and node.head.i != node.i \
                 or (node.dep_ == "acomp" and node.i != verb.i):  # "was quick to point out"
@@ -57,7 +57,8 @@ def speaker_of(verb: Token, lexicon: Lexicon) -> tuple[Token | None, Token | Non
             continue
         break
     for top in (verb, node) if node.i != verb.i else (verb,):  # "Vickers | said …, noting that …"
-        found = _inverted_subject(top) or apposed_subject(top) or _name_set_off_before(top) or _left_neighbour(top)
+        found = (_inverted_subject(index, top) or apposed_subject(top) or _name_set_off_before(index, top)
+                 or _left_neighbour(index, top))
         if found is not None:
             return found, None, None
     return None, None, None
@@ -71,7 +72,7 @@ def _comma_before(verb: Token) -> int | None:
     return j if j > 0 and doc[j].text == "," else None
 
 
-def _name_set_off_before(verb: Token) -> Token | None:
+def _name_set_off_before(index: DocIndex, verb: Token) -> Token | None:
     """"Alarmed by the unrest, Senator Harry Reid, the minority leader, said …" when the parser
     hung the name on the phrase before it: the first person or organisation of the sentence that
     a comma sets off on both sides, with only its apposition between it and the cue."""
@@ -79,8 +80,8 @@ def _name_set_off_before(verb: Token) -> Token | None:
     j = _comma_before(verb)
     if any(c.dep_ in SUBJECT_DEPS for c in verb.children) or j is None:
         return None
-    sent = _index(doc).sent(verb.i)
-    for ent in _index(doc).ents_in(sent.start, j):
+    sent = index.sent(verb.i)
+    for ent in index.ents_in(sent.start, j):
         if ent.label_ not in ("PERSON", "ORG") or ent.end >= j or doc[ent.end].text != ",":
             continue
         first = ent.start
@@ -114,26 +115,26 @@ def issued_by(noun: Token, lexicon: Lexicon) -> Token | None:
     return next((c for c in head.children if c.dep_ in SUBJECT_DEPS and not c.is_punct), None)
 
 
-def _left_neighbour(verb: Token) -> Token | None:
+def _left_neighbour(index: DocIndex, verb: Token) -> Token | None:
     """"Still, McNeely said disease…" when the parser made the name a modifier of the verb."""
     if verb.i == 0:
         return None
     tok = verb.doc[verb.i - 1]
     if tok.pos_ not in ("PROPN", "PRON") or tok.dep_ in ("poss", "pobj", "dobj") or "\n" in tok.text_with_ws:
         return None
-    sent = _index(tok.doc).sent(tok.i)
+    sent = index.sent(tok.i)
     # the parser may also end a sentence after the name: "Vickers | said he's …"
-    if sent.start == _index(verb.doc).sent(verb.i).start or all(t.pos_ == "PROPN" for t in sent):
+    if sent.start == index.sent(verb.i).start or all(t.pos_ == "PROPN" for t in sent):
         return tok
     return None
 
 
-def _inverted_subject(verb: Token) -> Token | None:
+def _inverted_subject(index: DocIndex, verb: Token) -> Token | None:
     """"«…» said treasurer Tom Okafor" when the parser missed the subject after the verb."""
     doc = verb.doc
     if verb.i == 0 or not (doc[verb.i - 1].is_quote or doc[verb.i - 1].is_punct):
         return None
-    for tok in doc[verb.i + 1 : _index(verb.doc).sent(verb.i).end]:
+    for tok in doc[verb.i + 1 : index.sent(verb.i).end]:
         if tok.pos_ in ("PROPN", "NOUN"):
             while tok.head.i > tok.i and tok.head.pos_ in ("PROPN", "NOUN") and tok.dep_ in ("compound", "amod", "flat"):
                 tok = tok.head
@@ -143,13 +144,13 @@ def _inverted_subject(verb: Token) -> Token | None:
     return None
 
 
-def _outlet_source(verb: Token, lexicon: Lexicon) -> Token | None:
+def _outlet_source(index: DocIndex, verb: Token, lexicon: Lexicon) -> Token | None:
     """A news outlet the words reached us through: "according to a report in The Times, X said"."""
     for child in verb.children:
         if child.dep_ == "prep" and child.lower_ in ("according", "in", "to"):
             for tok in child.subtree:
                 if tok.ent_type_ == "ORG" and tok.ent_iob_ == "B":
-                    ent = _index(tok.doc).ent_at(tok.i)
+                    ent = index.ent_at(tok.i)
                     if ent is not None and lexicon.is_outlet(ent.text):
                         return tok
     return None
@@ -159,7 +160,7 @@ def addressee_of(verb: Token) -> Token | None:
     return next((c for c in verb.children if c.dep_ in OBJECT_DEPS), None)
 
 
-def mention(tok: Token | None) -> Span | None:
+def mention(index: DocIndex, tok: Token | None) -> Span | None:
     """The noun phrase a head token stands for, without appositions and relative clauses.
 
     A description followed by the names it stands for is those names: "Stella's owners Tore
@@ -172,10 +173,10 @@ def mention(tok: Token | None) -> Span | None:
         named = next((c for c in tok.rights if c.dep_ in ("appos", "compound") and c.ent_type_ == "PERSON"), None)
         if named is not None:
             names = [named] + [c for c in named.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"]
-            start = mention(named).start
-            return doc[start : max(mention(n).end for n in names)]
+            start = mention(index, named).start
+            return doc[start : max(mention(index, n).end for n in names)]
     if tok.ent_type_:
-        ent = _index(tok.doc).ent_at(tok.i)
+        ent = index.ent_at(tok.i)
         if ent is not None and ent.root.i == tok.i:
             left = min([ent.start] + [c.left_edge.i for c in tok.lefts if c.i < ent.start and c.dep_ in ("det", "amod", "compound", "poss", "nmod")])
             return doc[left : ent.end]
@@ -185,7 +186,7 @@ def mention(tok: Token | None) -> Span | None:
             left = min(left, child.left_edge.i)
     for child in tok.rights:
         if child.dep_ == "prep" and child.lower_ == "of":
-            objects = [mention(g) for g in child.children if g.dep_ == "pobj"]
+            objects = [mention(index, g) for g in child.children if g.dep_ == "pobj"]
             right = max([right] + [m.end - 1 for m in objects if m is not None])
             break
         if child.dep_ in MENTION_CUT_DEPS:

@@ -1,0 +1,93 @@
+"""Tie quoted and reported content to its cue and speaker mention, from the dependency parse.
+
+Input: a parsed ``Doc``, the quoted stretches from :mod:`quotes.marks` and the lexicon.
+Output: :class:`Attribution` records in character offsets, with the speaker still a *mention*
+(``he``, ``the envoy``) found by :mod:`quotes.speakers`; :mod:`quotes.resolution` turns mentions
+into names.
+
+The rules, in the order they claim content, one module each:
+
+1. :mod:`.cues`: a cue verb (``said``, ``told``, ``wrote``…) with its content (:mod:`.content`):
+   indirect speech, or a mixed quote when the clause holds quoted words, or a direct quote when
+   it is all in marks; also directives ("urged residents to…") and characterisations ("calls it
+   a rookie mistake"); reports in a relative clause ("which he said were split") and "As X
+   reported, Y";
+2. :mod:`.adjacent`: a cue verb next to a quotation: ``“…,” he said, “…”`` and ``X said: “…”``;
+3. :mod:`.reports`: ``according to X``, and a reporting noun with its owner ("his claim that …");
+4. :mod:`.labels`: a line labelled with a speaker's name: "TAPPER: …", "Ted Cruz: ‘…’";
+5. :mod:`.floating`: a quotation with no cue: after "X is blunt:" it is X's, otherwise it
+   continues the previous speaker when it starts a sentence or fills its paragraph.
+
+Where two rules claim the same stretch, :func:`attribute` keeps one (:func:`_drop_overlaps`).
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from ..docindex import DocIndex
+from ..layout import RangeSet
+from ..lexicon import Lexicon
+from ..marks import QuoteIndex, Quoted
+from .base import CUE_ROLES, Attribution, Context
+from .cues import cue_candidates, from_cue
+from .floating import floating
+from .labels import labelled_lines
+from .reports import according_to, noun_report
+
+__all__ = ["Attribution", "Context", "attribute"]
+
+
+def attribute(doc: Doc, quotations: QuoteIndex, lexicon: Lexicon, skipped: RangeSet,
+              index: DocIndex | None = None) -> list[Attribution]:
+    """All attributions in ``doc``, ordered by content start.
+
+    ``skipped`` holds the character ranges (headlines, link lines) where nothing is attributed.
+    """
+    ctx = Context(doc, index or DocIndex(doc), quotations, lexicon, skipped)
+    found: list[Attribution] = []
+    for tok in cue_candidates(doc, lexicon):
+        if quotations.containing(tok.idx) or skipped.contains(tok.idx):
+            continue
+        if tok.lower_ == "according":
+            att = according_to(ctx, tok)
+        elif tok.pos_ == "NOUN":
+            att = noun_report(ctx, tok)
+        else:
+            role = lexicon.cue_role(tok.lemma_)
+            if role not in CUE_ROLES or tok.pos_ != "VERB":
+                continue
+            att = from_cue(ctx, tok, role)
+        found.extend(att or [])
+
+    found.extend(labelled_lines(ctx, found))
+    found.sort(key=lambda a: a.start)
+    found = _drop_overlaps(found)
+    claimed = {q for a in found for q in a.quoted}
+    found.extend(floating(ctx, claimed, found))
+    found.sort(key=lambda a: a.start)
+    return found
+
+
+def _drop_overlaps(found: list[Attribution]) -> list[Attribution]:
+    """One attribution per stretch.
+
+    Drops exact repeats, and a "content" that is really another attribution read twice: it
+    opens with that attribution's quotation and holds its cue (“A,” said X, … he said, “B.”).
+    """
+    out: list[Attribution] = []
+    kept: set[tuple[int, int]] = set()
+    by_first_quotation: dict[Quoted, list[Attribution]] = {}
+    for o in found:
+        if o.quoted and o.cue is not None:
+            by_first_quotation.setdefault(o.quoted[0], []).append(o)
+    for att in found:
+        if (att.start, att.end) in kept:
+            continue
+        if att.kind != "direct" and att.quoted and any(
+            o is not att and att.start <= o.cue.start_char < att.end and att.start >= o.quoted[0].outer_start - 1
+            for o in by_first_quotation.get(att.quoted[0], ())
+        ):
+            continue
+        kept.add((att.start, att.end))
+        out.append(att)
+    return out

@@ -1,0 +1,44 @@
+"""Quotations beside their cue: “…,” he said; he said: “…”; called it “false”."""
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from ..marks import Quoted
+from .base import Context, end_char
+
+
+def adjacent_quotes(ctx: Context, verb: Token) -> list[Quoted]:
+    """Quotations in the cue's sentence (or just across its edges) with only attribution between."""
+    text, sent = ctx.text, ctx.index.sent(verb.i)
+    lo = sent.start_char
+    hi = sent.end_char
+    # a quotation may begin in the sentence and run past it ("X said: “A. B.”")
+    candidates = [q for q in ctx.quotations.within(max(0, lo - 2), hi) if q.outer_end > lo - 2]
+    out = []
+    for q in candidates:
+        if q.outer_end <= verb.idx:
+            between = text[q.outer_end : verb.idx]
+            # “…,” he said — the quotation closes its clause; in "a “good” job, she said" it does not
+            closed = text[q.start:q.end].rstrip()[-1:] in ",.!?…—–-" or between.lstrip()[:1] in (",", "—", "–", "-", "")
+        elif q.outer_start >= verb.idx:
+            between = text[end_char(verb) : q.outer_start]
+            # said Wednesday, “…”; “A,” said X, and “B”; called it “false” — not "pointed to a “serious flaw”"
+            closed = (not between.strip() or between.rstrip()[-1:] in ",:—–-"
+                      or between.rstrip().endswith((" and", " but")) or _object_of(verb, q))
+        else:
+            continue
+        words = between.split()
+        if closed and len(words) <= 8 and "." not in between.strip(" ,") and ";" not in between:
+            out.append(q)
+    return out
+
+
+def _object_of(verb: Token, q: Quoted) -> bool:
+    """Whether quotation ``q`` is (inside) the cue's object or complement: "voiced his “anger”"."""
+    span = verb.doc.char_span(q.start, q.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    tok = span.root
+    while tok.head.i != tok.i and tok.head.i != verb.i:
+        tok = tok.head
+    return tok.head.i == verb.i and tok.dep_ in ("dobj", "oprd", "ccomp", "xcomp", "attr", "acomp")

@@ -1,0 +1,152 @@
+"""Cue verbs: "said", "told", "wrote", "urged"… with their speaker and what they report.
+
+A cue claims its content clause (indirect speech, or mixed or direct when the clause holds
+quoted words), a directive or characterisation, a report in a relative clause ("which he said
+were split"), the clause an "as" report modifies ("As X reported, Y"), and the quotations beside
+it (:mod:`.adjacent`).
+"""
+from __future__ import annotations
+
+import numpy
+from spacy.attrs import LEMMA, LOWER
+from spacy.tokens import Doc, Span, Token
+
+from ..lexicon import Lexicon
+from ..speakers import CONTENT_DEPS, SUBJECT_DEPS, addressee_of, issued_by, mention, speaker_of
+from .adjacent import adjacent_quotes
+from .base import MIN_INDIRECT_WORDS, Attribution, Context, end_char, has_mark, kind_of, one_report, trim_chars
+from .content import characterisation, content_chars, directive
+
+HYPOTHETICAL = {"will", "might", "may", "could", "should", "'ll", "wo"}
+
+_CUE_HASHES: dict[tuple[int, int], numpy.ndarray] = {}
+
+
+def cue_candidates(doc: Doc, lexicon: Lexicon):
+    """Verbs whose lemma is a cue, reporting nouns, and "according": found on arrays, not token by token."""
+    strings = doc.vocab.strings
+    key = (id(lexicon), id(strings))
+    if key not in _CUE_HASHES:  # once per lexicon and vocabulary, not per document
+        lemmas = [*lexicon.cues, *lexicon.noun_cues, "according"]
+        _CUE_HASHES[key] = numpy.array([strings.add(lemma) for lemma in lemmas], dtype="uint64")
+    wanted = _CUE_HASHES[key]
+    lemmas = doc.to_array([LEMMA, LOWER])
+    hits = numpy.nonzero(numpy.isin(lemmas[:, 0], wanted) | numpy.isin(lemmas[:, 1], wanted))[0]
+    for i in hits:
+        tok = doc[int(i)]
+        if tok.pos_ in ("VERB", "AUX") or tok.lower_ == "according" \
+                or (tok.pos_ == "NOUN" and tok.lemma_.lower() in lexicon.noun_cues):
+            yield tok
+
+
+def from_cue(ctx: Context, verb: Token, role: str) -> list[Attribution] | None:
+    """What cue ``verb`` (of lexicon ``role``) reports, said by its subject, or None."""
+    if not _reports(verb):
+        return None
+    if role in ("speech", "write") and (span := _as_reported(verb, ctx.text)) is not None:
+        return one_report(ctx, verb, speaker_of(ctx.index, verb, ctx.lexicon)[0], *span)
+    if role == "conduit" or _is_comparison(verb):
+        return None  # "Reuters quoted X as saying": the inner speech verb carries the content
+    speaker_tok, conduit_tok, conduit_cue = speaker_of(ctx.index, verb, ctx.lexicon)
+    if speaker_tok is not None and verb.dep_ == "relcl":
+        if speaker_tok.tag_ in ("WP", "WDT") and speaker_tok.dep_ == "nsubj":
+            # "China, which called it …"; "X released a video that said …" is X's
+            speaker_tok = issued_by(verb.head, ctx.lexicon) or verb.head
+        elif speaker_tok.tag_ != "WP$" and not any(c.tag_ == "WP$" for c in speaker_tok.children):
+            return _relative_content(ctx, verb, speaker_tok)
+        # "Trump, whose attorneys argued that …": an ordinary report inside the relative clause
+    if speaker_tok is None or (verb.tag_ == "VBN" and not any(c.dep_ in SUBJECT_DEPS for c in verb.children)
+                               and verb.dep_ in ("advcl", "conj", "acl")):
+        return None  # "when asked whether…", "to say that…", "Asked what…, he said": nobody speaks
+    index = ctx.index
+    addressee = mention(index, addressee_of(verb)) if role == "tell" else None
+    speaker, conduit = mention(index, speaker_tok), mention(index, conduit_tok)
+    cue = verb.doc[verb.i : verb.i + 1]
+    if role == "directive":
+        span = directive(verb, ctx.text) or characterisation(verb, ctx.text)
+    else:
+        span = content_chars(ctx, verb) if role != "direct" else None
+    found = _content_attributions(ctx, verb, span, cue, speaker, addressee, conduit, conduit_cue) if span else []
+    if found:
+        return found
+    return [Attribution(q.start, q.end, "direct", cue, speaker, addressee, conduit, conduit_cue, quoted=[q])
+            for q in adjacent_quotes(ctx, verb)] or None
+
+
+def _content_attributions(ctx: Context, verb: Token, span: tuple[int, int], cue: Span, speaker: Span | None,
+                          addressee: Span | None, conduit: Span | None, conduit_cue: Span | None) -> list[Attribution]:
+    """The content ``span`` of a cue as attributions (two when the cue interrupts it), and the
+    quotation on the other side of the cue: “A,” she said, “B.”"""
+    text = ctx.text
+    pieces = _around_cue(text, *span, verb, speaker)
+    found = []
+    for start, end in pieces:
+        inside = ctx.quotations.within(start, end)
+        kind, start, end = kind_of(text, start, end, inside)
+        if kind != "indirect" or len(text[start:end].split()) >= (1 if len(pieces) > 1 else MIN_INDIRECT_WORDS):
+            found.append(Attribution(start, end, kind, cue, speaker, addressee, conduit, conduit_cue, quoted=inside))
+    if len(found) == 1:
+        first = found[0]
+        # the other half of the quotation; also after 'The “plan is dead,” she said'
+        if first.kind == "direct" or (first.kind == "mixed" and first.end <= verb.idx
+                                      and first.quoted[-1].outer_end >= first.end):
+            found += [Attribution(q.start, q.end, "direct", cue, speaker, first.addressee,
+                                  first.conduit, conduit_cue, quoted=[q])
+                      for q in adjacent_quotes(ctx, verb) if q not in first.quoted]
+    return found
+
+
+def _relative_content(ctx: Context, verb: Token, speaker_tok: Token) -> list[Attribution] | None:
+    """"…applicants, which he said were evenly split": the clause after the cue, whose subject
+    (or object) is the relative pronoun before it. "…whom the couple claims they adopted",
+    where the clause has a subject of its own, reports nothing about the noun."""
+    clause = next((c for c in verb.children if c.dep_ in CONTENT_DEPS and c.i > verb.i), None)
+    if clause is None or any(c.dep_ in SUBJECT_DEPS and c.i > verb.i for c in clause.children):
+        return None
+    return one_report(ctx, verb, speaker_tok, end_char(verb), end_char(clause.right_edge))
+
+
+def _as_reported(verb: Token, text: str) -> tuple[int, int] | None:
+    """"As Politico reported Tuesday, the PAC will…", "…failed, as the minister predicted":
+    the clause the "as" clause modifies is the content."""
+    children = list(verb.children)
+    if verb.dep_ != "advcl" or not has_mark(verb, "as") \
+            or not any(c.dep_ == "nsubj" for c in children) \
+            or any(c.dep_ in CONTENT_DEPS or c.dep_ in ("dobj", "xcomp") for c in children):
+        return None  # "as predicted by critics" names no speaker; "as they threatened to…" reports that
+    head = verb.head
+    if verb.i < head.i:
+        return trim_chars(text, end_char(verb.right_edge), end_char(head.right_edge))
+    return trim_chars(text, head.left_edge.idx, verb.left_edge.idx)
+
+
+def _around_cue(text: str, start: int, end: int, verb: Token, speaker: Span | None) -> list[tuple[int, int]]:
+    """Content interrupted by its cue ("The industry, she said, is doing better") in two pieces."""
+    lo = min(verb.idx, speaker.start_char if speaker is not None else verb.idx)
+    hi = max(end_char(verb), speaker.end_char if speaker is not None else 0)
+    if not (start < lo and hi < end):
+        return [(start, end)]
+    pieces = [trim_chars(text, start, lo), trim_chars(text, hi, end)]
+    return [(s, e) for s, e in pieces if e > s]
+
+
+def _reports(verb: Token) -> bool:
+    """Whether the cue reports words said: not "has not said", "will argue", "was told", "and told"
+    after a passive ("had been diagnosed and told he had three months")."""
+    children = list(verb.children)
+    if any(c.dep_ == "neg" for c in children) or any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL for c in children):
+        return False
+    if any(c.dep_ == "auxpass" for c in children):
+        return False
+    if verb.dep_ == "conj" and not any(c.dep_ in SUBJECT_DEPS for c in children):
+        return not any(c.dep_ == "auxpass" for c in verb.head.children)
+    return True
+
+
+def _is_comparison(verb: Token) -> bool:
+    """"…lower than TransLink says they are": a comparison, not a report."""
+    children = list(verb.children)
+    if any(c.dep_ in CONTENT_DEPS for c in children) and not any(c.lower_ == "than" for c in children):
+        return False  # "…were stymied as city staff said they could not talk": "as" of time, with content
+    return any((c.lower_ == "than" and c.dep_ in ("mark", "advmod", "prep")) or (c.lower_ == "as" and c.dep_ in ("mark", "advmod"))
+               for c in children)

@@ -1,0 +1,73 @@
+"""Reports without a cue verb: "according to X", and a reporting noun with its owner
+("his claim that …", "a statement by the ministry that …")."""
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from ..speakers import mention
+from .base import Attribution, Context, end_char, has_mark, kind_of, one_report, trim_chars
+from .content import clause_chars
+
+
+def according_to(ctx: Context, tok: Token) -> list[Attribution] | None:
+    """"The factory will close, according to its owner": the clause the phrase modifies."""
+    text = ctx.text
+    to = next((c for c in tok.children if c.lower_ == "to"), None)
+    source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+    if source is None:
+        return None
+    phrase_start, phrase_end = tok.left_edge.idx, end_char(to.right_edge)
+    head = tok.head
+    while head.dep_ not in ("ROOT", "ccomp", "conj") and head.head.i != head.i:
+        head = head.head
+    start, end = trim_chars(text, head.left_edge.idx, end_char(head.right_edge))
+    if start >= phrase_start:
+        phrase_end = end_char(_source_end(source))
+    after = tok.doc.char_span(phrase_end, end, alignment_mode="expand") if phrase_end < end else None
+    if start < phrase_start and after is not None and any(t.pos_ in ("VERB", "AUX") for t in after):
+        # "Among the precedents at risk, according to Ms. Epstein, are 16 cases"
+        pieces = [trim_chars(text, start, phrase_start), trim_chars(text, phrase_end, end)]
+    elif start < phrase_start:
+        pieces = [trim_chars(text, start, phrase_start)]
+    else:
+        pieces = [trim_chars(text, phrase_end, end)]
+    if sum(e - s for s, e in pieces) < 15:
+        return None
+    cue = tok.doc[tok.i : to.i + 1]
+    found = []
+    for start, end in pieces:
+        if end > start:
+            inside = ctx.quotations.within(start, end)
+            kind, start, end = kind_of(text, start, end, inside)
+            found.append(Attribution(start, end, kind, cue, mention(ctx.index, source), quoted=inside))
+    return found
+
+
+def _source_end(source: Token) -> Token:
+    """The last word of X in a leading "According to X, …".
+
+    The parser sometimes hangs the reported clause on X ("According to Rush Limbaugh, the move
+    reeks of fear": "reeks" as an apposition of Limbaugh), so X ends at its first comma, or at
+    the second when a verbless apposition sits between ("According to Rubio, a senator, …").
+    """
+    doc, last = source.doc, source.right_edge
+    commas = [t.i for t in doc[source.i + 1 : last.i + 1] if t.text == ","]
+    if not commas:
+        return last
+    if len(commas) > 1 and not any(t.pos_ in ("VERB", "AUX") for t in doc[commas[0] + 1 : commas[1]]):
+        return doc[commas[1] - 1]
+    return doc[commas[0] - 1]
+
+
+def noun_report(ctx: Context, noun: Token) -> list[Attribution] | None:
+    """"Trump's claim that Obama was born abroad": the that-clause of a reporting noun, said by
+    its owner ("his warning that …", "a statement by the ministry that …")."""
+    clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp") and c.i > noun.i
+                   and has_mark(c, "that")), None)
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None) or next(
+        (g for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from") for g in c.children
+         if g.dep_ == "pobj"), None)
+    if clause is None or owner is None:
+        return None
+    start, end = clause_chars(clause, ctx.text, ctx.lexicon)
+    return one_report(ctx, noun, owner, start, end)
