@@ -1,86 +1,93 @@
-"""Turn attributions into :class:`~quotes.records.Quote` records: resolved names and source chains.
+"""Source chains, then the :class:`~quotes.records.Quote` records of a document.
 
 A source chain runs from the outermost conduit to the speaker:
 "Reuters quoted X as telling Y" -> [Reuters, X]; "X told the BBC" -> [BBC, X];
-"according to a report in The Times, X said" -> [The Times, X]; a quote reported inside another
-attribution's content ("the ministry said X told Y that…") -> [ministry, X].
+"according to a report in The Times, X said" -> [The Times, X]. The article's own publisher is
+never a conduit of its own quotes.
+
+Input: resolved attributions (:mod:`quotes.resolution`), with the name table they were resolved
+against. Output: one ``Quote`` per attribution, whose speaker, addressee and chain links refer
+to the table's entities by key and carry their final names.
 """
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Span
 
-from .attribution import Attribution
 from .lexicon import Lexicon
-from .records import Link, Quote
-from .resolution import Registry, Resolved
+from .names import NameTable
+from .records import Entity, Link, Quote
+from .resolution import Resolved, ResolvedAttribution
 from .text import normalize_name
 
-# Pronoun objects ("told him") that found no antecedent say nothing about whom the words were for.
-UNRESOLVED_PRONOUNS = {"him", "her", "them", "us", "me", "you", "it"}
 
-
-def build_quotes(doc: Doc, attributions: list[Attribution], registry: Registry, lexicon: Lexicon,
-                 publisher: str | None = None) -> list[Quote]:
-    text = registry.index.text
-    resolved_of: dict[int, Resolved | None] = {}
-    quotes: list[Quote] = []
-    for att in sorted(attributions, key=_order):
-        at = att.speaker.start if att.speaker is not None else _token_at(doc, att.start)
-        addressee = registry.resolve_addressee(att.addressee, at) if att.addressee is not None else None
-        if addressee is not None and addressee.name.lower() in UNRESOLVED_PRONOUNS:
-            addressee = None
-        if att.parent is not None and id(att.parent) in resolved_of:
-            speaker = resolved_of[id(att.parent)]
-        else:
-            exclude = {addressee.name} if addressee else set()
-            speaker = registry.resolve(att.speaker, at, exclude)
-        resolved_of[id(att)] = speaker
-        if speaker is not None and speaker.type in ("PERSON", "ORG"):
-            registry.note_speaker(at, speaker)
-        chain = _chain(att, speaker, addressee, registry, lexicon, publisher, at)
-        cue = _cue_text(att.cue)
-        quotes.append(Quote(
-            start=att.start, end=att.end, text=text[att.start:att.end], kind=att.kind,
-            cue=cue,
-            cue_start=att.cue.start_char if att.cue is not None else None,
-            cue_end=att.cue.end_char if att.cue is not None else None,
-            speaker=normalize_name(speaker.name) if speaker else None,
-            speaker_mention=normalize_name(att.speaker.text) if att.speaker is not None else None,
-            speaker_type=speaker.type if speaker else None,
-            speaker_start=att.speaker.start_char if att.speaker is not None else None,
-            speaker_end=att.speaker.end_char if att.speaker is not None else None,
-            addressee=normalize_name(addressee.name) if addressee else None,
-            addressee_type=addressee.type if addressee else None,
-            chain=chain,
-        ))
-    quotes.sort(key=lambda q: (q.start, q.end))
-    return quotes
-
-
-def _order(att: Attribution) -> int:
-    # resolve in reading order of the speaker mention (or the content) so "he" finds who came before
-    return att.speaker.start_char if att.speaker is not None else att.start
-
-
-def _token_at(doc: Doc, char: int) -> int:
-    span = doc.char_span(char, char + 1, alignment_mode="expand")
-    return span.start if span is not None else 0
-
-
-def _chain(att: Attribution, speaker: Resolved | None, addressee: Resolved | None, registry: Registry,
-           lexicon: Lexicon, publisher: str | None, at: int) -> list[Link]:
+def build_chain(resolved: ResolvedAttribution, lexicon: Lexicon, publisher: str | None) -> list[tuple[Resolved, str, str | None]]:
+    """(who, role, cue) from the outermost conduit to the speaker; empty without a speaker."""
+    att, speaker, addressee = resolved.attribution, resolved.speaker, resolved.addressee
     if speaker is None:
         return []
-    links: list[Link] = []
-    conduit = registry.resolve(att.conduit, at) if att.conduit is not None else None
+    links: list[tuple[Resolved, str, str | None]] = []
+    conduit = resolved.conduit
     if conduit is None and addressee is not None and lexicon.is_outlet(addressee.name):
         if not publisher or not _same_outlet(publisher, addressee.name):
             conduit = addressee
     if conduit is not None and conduit.name != speaker.name:
-        cue = _cue_text(att.conduit_cue) or _cue_text(att.cue)
-        links.append(Link(normalize_name(conduit.name), conduit.type or "ORG", "conduit", cue))
-    links.append(Link(normalize_name(speaker.name), speaker.type, "speaker", _cue_text(att.cue)))
+        links.append((conduit, "conduit", _cue_text(att.conduit_cue) or _cue_text(att.cue)))
+    links.append((speaker, "speaker", _cue_text(att.cue)))
     return links
+
+
+def build_quotes(resolved: list[ResolvedAttribution], table: NameTable, lexicon: Lexicon,
+                 publisher: str | None = None) -> tuple[list[Quote], list[Entity]]:
+    """The quotes of a document, in text order, and the entities they name.
+
+    Two entries of the name table with one name and type (the table did not join them) are one
+    entity of the article: the record keeps the first one's key and every description of both.
+    """
+    text = table.index.text
+    first: dict[tuple[str, str | None], Entity] = {}
+    canonical = {e.key: first.setdefault((e.name, e.type), e).key for e in table.entities()}
+    quotes = [_quote(r, build_chain(r, lexicon, publisher), table, text, canonical) for r in resolved]
+    quotes.sort(key=lambda q: (q.start, q.end))
+    used = {q.speaker_key for q in quotes} | {q.addressee_key for q in quotes} | {l.key for q in quotes for l in q.chain}
+    entities: dict[str, Entity] = {}
+    for entity in table.entities():
+        key = canonical[entity.key]
+        if key in used:
+            pooled = entities.setdefault(key, Entity(normalize_name(entity.name), entity.type, [], key))
+            pooled.descriptions += [d for d in map(normalize_name, entity.descriptions)
+                                    if d and d not in pooled.descriptions]
+    return quotes, list(entities.values())
+
+
+def _quote(resolved: ResolvedAttribution, chain: list[tuple[Resolved, str, str | None]], table: NameTable,
+           text: str, canonical: dict[str, str]) -> Quote:
+    att, speaker, addressee = resolved.attribution, resolved.speaker, resolved.addressee
+    key = canonical.get
+    return Quote(
+        start=att.start, end=att.end, text=text[att.start:att.end], kind=att.kind,
+        cue=_cue_text(att.cue),
+        cue_start=att.cue.start_char if att.cue is not None else None,
+        cue_end=att.cue.end_char if att.cue is not None else None,
+        speaker=_name(speaker, table),
+        speaker_mention=normalize_name(att.speaker.text) if att.speaker is not None else None,
+        speaker_type=speaker.type if speaker else None,
+        speaker_start=att.speaker.start_char if att.speaker is not None else None,
+        speaker_end=att.speaker.end_char if att.speaker is not None else None,
+        addressee=_name(addressee, table),
+        addressee_type=addressee.type if addressee else None,
+        chain=[Link(_name(who, table), who.type or ("ORG" if role == "conduit" else None), role, cue, key(who.key))
+               for who, role, cue in chain],
+        speaker_key=key(speaker.key) if speaker else None,
+        addressee_key=key(addressee.key) if addressee else None,
+    )
+
+
+def _name(resolved: Resolved | None, table: NameTable) -> str | None:
+    """The resolved name as stored: the entity's final name when it is one of the table's."""
+    if resolved is None:
+        return None
+    entity = table.entity(resolved.key) if resolved.key else None
+    return normalize_name(entity.name if entity is not None else resolved.name)
 
 
 def _cue_text(cue: Span | None) -> str | None:

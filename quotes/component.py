@@ -5,38 +5,57 @@
 >>> nlp.add_pipe("quotes")                              # doctest: +SKIP
 >>> [(q.speaker, q.cue) for q in nlp(text)._.quotes]    # doctest: +SKIP
 
-Results live in ``doc.user_data`` as plain dicts so that documents cross process boundaries
-(``nlp.pipe(n_process=2)`` serialises them with msgpack); ``doc._.quotes`` and
-``doc._.quote_entities`` rebuild the records on access.
+What it sets on a ``Doc``:
+
+* ``doc._.quotes``: the :class:`~quotes.records.Quote` records, ``doc._.quote_entities`` the
+  entities they name; both live in ``doc.user_data`` as plain dicts, so documents cross process
+  boundaries (msgpack) and ``Doc.to_bytes`` keeps them;
+* ``doc.spans["quotes"]``: one span per quote (expanded to whole tokens), labelled with its kind;
+  ``span._.quote`` is the quote's record;
+* ``doc._.quotes_error``: what failed, with ``config={"on_error": "record"}`` (below).
+
+What it reads: ``doc._.quotes_publisher``, the article's own publisher ("The Globe and Mail"),
+set before the pipeline runs: a publisher is never a conduit of its own article's quotes.
 
 When a stage fails on a document, the component raises by default (``on_error="raise"``), as
 any spaCy component does. With ``config={"on_error": "record"}`` it leaves the document without
 quotes and records what failed in ``doc._.quotes_error``: ``{"stage", "error_type", "message",
 "traceback"}`` (the stage is ``attribution``, ``resolution`` or ``chains``), so a batch of
 ``nlp.pipe`` goes on. :class:`~quotes.Extractor` uses ``record`` and reports the error.
+
+``nlp.to_disk(path)`` saves the component's lexicon (cue list, titles, outlets…) in the
+component's folder, and ``spacy.load(path)`` reads it back: a saved pipeline gives the same
+quotes, with a custom cue list too.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
+import srsly
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from . import faults
 from .attribution import attribute
-from .layout import RangeSet
-from .marks import QuoteIndex
 from .chains import build_quotes
 from .docindex import DocIndex
-from .layout import boilerplate_lines, caption_lines, paragraph_boundaries  # noqa: F401  (registers quotes_paragraphs)
+from .layout import PARAGRAPHS_COMPONENT, RangeSet, boilerplate_lines, caption_lines
 from .lexicon import Lexicon
-from .marks import find_quoted
+from .marks import QuoteIndex, find_quoted
+from .names import NameTable
 from .records import Entity, Link, Quote
-from .resolution import Registry
-from .text import normalize_name
+from .resolution import Resolver, resolve_attributions
 
 QUOTES_KEY = "quotes.quotes"
 ENTITIES_KEY = "quotes.entities"
 ERROR_KEY = "quotes.error"
+SPANS_KEY = "quotes"
 ON_ERROR = ("raise", "record")
+# What the component reads from upstream components, and what it sets (spaCy's analysis of a
+# pipeline, nlp.analyze_pipes(), checks both).
+REQUIRES = ["token.tag", "token.lemma", "token.dep", "token.head", "token.ent_type", "doc.ents",
+            "doc.sents"]
+ASSIGNS = ["doc._.quotes", "doc._.quote_entities", "doc._.quotes_error", "doc.spans"]
 
 
 def _quotes(doc: Doc) -> list[Quote]:
@@ -59,10 +78,21 @@ def _error(doc: Doc) -> dict | None:
 for _name, _getter in (("quotes", _quotes), ("quote_entities", _entities), ("quotes_error", _error)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, getter=_getter)
-# The article's own publisher, set before the pipeline runs ("The Globe and Mail"): it is never a
-# conduit of its own article's quotes.
 if not Doc.has_extension("quotes_publisher"):
     Doc.set_extension("quotes_publisher", default=None)
+
+
+def _span_quote(span: Span) -> Quote | None:
+    """The quote a span of ``doc.spans["quotes"]`` stands for."""
+    for quote in span.doc._.quotes:
+        whole = span.doc.char_span(quote.start, quote.end, alignment_mode="expand")
+        if whole is not None and (whole.start, whole.end) == (span.start, span.end):
+            return quote
+    return None
+
+
+if not Span.has_extension("quote"):
+    Span.set_extension("quote", getter=_span_quote)
 
 
 class QuoteExtractor:
@@ -88,15 +118,16 @@ class QuoteExtractor:
             attributions = attribute(doc, quotations, self.lexicon, skipped, index)
             stage = "resolution"
             faults.inject(stage, lambda: text)
-            captions = RangeSet(caption_lines(text))
-            registry = Registry(doc, self.lexicon, quotations.containing, skipped.contains, index, captions.contains)
+            table = NameTable(doc, self.lexicon, quotations.containing, skipped.contains, index)
+            resolver = Resolver(table, RangeSet(caption_lines(text)).contains)
+            resolved = resolve_attributions(attributions, resolver)
             stage = "chains"
             faults.inject(stage, lambda: text)
-            publisher = doc._.quotes_publisher
-            found = build_quotes(doc, attributions, registry, self.lexicon, publisher)
-            spoken = {q.speaker for q in found} | {q.addressee for q in found} | {l.name for q in found for l in q.chain}
+            found, entities = build_quotes(resolved, table, self.lexicon, doc._.quotes_publisher)
             doc.user_data[QUOTES_KEY] = [_plain(q) for q in found]
-            doc.user_data[ENTITIES_KEY] = [_plain_entity(e) for e in registry.entities() if normalize_name(e.name) in spoken]
+            doc.user_data[ENTITIES_KEY] = [e.to_dict() for e in entities]
+            spans = (doc.char_span(q.start, q.end, label=q.kind, alignment_mode="expand") for q in found)
+            doc.spans[SPANS_KEY] = [span for span in spans if span is not None]
         except Exception as exc:
             if self.on_error == "raise":
                 raise
@@ -109,11 +140,21 @@ class QuoteExtractor:
             doc.tensor = doc.tensor[:0]
         return doc
 
+    # Serialisation: the lexicon travels with a saved pipeline.
 
-def _plain_entity(entity: Entity) -> dict:
-    descriptions = [normalize_name(d) for d in entity.descriptions]
-    return {"name": normalize_name(entity.name), "type": entity.type,
-            "descriptions": [d for k, d in enumerate(descriptions) if d and d not in descriptions[:k]]}
+    def to_disk(self, path: str | Path, *, exclude: tuple = ()) -> None:
+        self.lexicon.to_disk(path)
+
+    def from_disk(self, path: str | Path, *, exclude: tuple = ()) -> QuoteExtractor:
+        self.lexicon = Lexicon.load(folder=path)
+        return self
+
+    def to_bytes(self, *, exclude: tuple = ()) -> bytes:
+        return srsly.msgpack_dumps(self.lexicon.to_files())
+
+    def from_bytes(self, data: bytes, *, exclude: tuple = ()) -> QuoteExtractor:
+        self.lexicon = Lexicon.from_files(srsly.msgpack_loads(data))
+        return self
 
 
 def _plain(quote: Quote) -> dict:
@@ -122,18 +163,18 @@ def _plain(quote: Quote) -> dict:
     return raw
 
 
-@Language.factory("quotes", default_config={"cues": None, "drop_tensor": False, "on_error": "raise"})
-def make_quote_extractor(nlp: Language, name: str, cues: str | None, drop_tensor: bool,
+@Language.factory("quotes", default_config={"cues": None, "paragraphs": True, "drop_tensor": False, "on_error": "raise"},
+                  requires=REQUIRES, assigns=ASSIGNS)
+def make_quote_extractor(nlp: Language, name: str, cues: str | None, paragraphs: bool, drop_tensor: bool,
                          on_error: str) -> QuoteExtractor:
     """Factory for ``nlp.add_pipe("quotes", config={"cues": "my_cues.tsv"})``.
 
-    ``drop_tensor`` empties ``doc.tensor`` afterwards, for callers that keep only the quotes
-    (it is most of what ``nlp.pipe(n_process=2)`` sends back from its workers).
-
-    Needs a parser, NER and lemmatizer upstream; also adds the ``quotes_paragraphs`` sentence
-    splitter before the parser when the pipeline lacks it. ``on_error``: ``"raise"`` (default)
-    or ``"record"`` (see the module's docstring).
+    Needs a parser, NER and lemmatizer upstream. ``paragraphs`` (default true) adds the
+    ``quotes_paragraphs`` sentence splitter before the parser when the pipeline lacks it, so that
+    no sentence, and no quote, runs across a line break. ``drop_tensor`` empties ``doc.tensor``
+    afterwards, for callers that keep only the quotes. ``on_error``: ``"raise"`` (default) or
+    ``"record"`` (see the module's docstring).
     """
-    if "quotes_paragraphs" not in nlp.pipe_names and "parser" in nlp.pipe_names:
-        nlp.add_pipe("quotes_paragraphs", before="parser")
+    if paragraphs and PARAGRAPHS_COMPONENT not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPHS_COMPONENT, before="parser")
     return QuoteExtractor(nlp, name, cues, drop_tensor, on_error)

@@ -294,6 +294,7 @@ def _merge(article: Article, doc: Doc, piece: Piece) -> DocumentError | None:
     if failed is not None:
         return DocumentError(article.document, **failed)
     text = article.text
+    first_new = len(article.quotes)
     for quote in doc._.quotes:
         quote.start, quote.end = piece.source_span(quote.start, quote.end)
         quote.text = text[quote.start:quote.end]
@@ -304,11 +305,24 @@ def _merge(article: Article, doc: Doc, piece: Piece) -> DocumentError | None:
                 setattr(quote, f"{attr}_start", span[0])
                 setattr(quote, f"{attr}_end", span[1])
         article.quotes.append(quote)
-    known = {e.name: e for e in article.entities}
+    if not piece.offset:
+        article.entities.extend(doc._.quote_entities)
+        return None
+    # Pieces of one text are parsed apart: an entity of a later piece named and typed as one of
+    # an earlier piece is that entity; the others get keys unique in the article.
+    known = {(e.name, e.type): e for e in article.entities}
+    keys: dict[str | None, str | None] = {None: None}
     for entity in doc._.quote_entities:
-        if entity.name in known:
-            known[entity.name].descriptions.extend(d for d in entity.descriptions if d not in known[entity.name].descriptions)
+        same = known.get((entity.name, entity.type))
+        if same is not None:
+            same.descriptions.extend(d for d in entity.descriptions if d not in same.descriptions)
+            keys[entity.key] = same.key
         else:
+            keys[entity.key] = entity.key = f"{entity.key}@{piece.offset}"
             article.entities.append(entity)
-            known[entity.name] = entity
+            known[entity.name, entity.type] = entity
+    for quote in article.quotes[first_new:]:
+        quote.speaker_key, quote.addressee_key = keys.get(quote.speaker_key), keys.get(quote.addressee_key)
+        for link in quote.chain:
+            link.key = keys.get(link.key)
     return None

@@ -55,7 +55,16 @@ def caption_lines(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _LINE.finditer(text) if _CAPTION_CREDIT.search(m.group())]
 
 
-@Language.component("quotes_paragraphs")
+PARAGRAPHS_COMPONENT = "quotes_paragraphs"
+
+
+@Language.factory(PARAGRAPHS_COMPONENT)
+def make_paragraph_splitter(nlp: Language, name: str):
+    """Factory of the ``quotes_paragraphs`` component (registered as a spaCy entry point too, so a
+    saved pipeline that holds it loads)."""
+    return paragraph_boundaries
+
+
 def paragraph_boundaries(doc: Doc) -> Doc:
     """Start a sentence after every line break, so no sentence (or quote) spans two paragraphs,
     and at least every ``MAX_SENTENCE_TOKENS`` tokens, so that no rule's work on a sentence grows

@@ -16,9 +16,13 @@ from pathlib import Path
 CUE_ROLES = {"speech", "tell", "write", "conduit", "belief", "phrase", "direct", "directive"}
 
 
+# The files of a lexicon, as in ``quotes/data`` and in a saved spaCy pipeline's component folder.
+LEXICON_FILES = ("cues.tsv", "titles.txt", "nominals.tsv", "outlets.txt", "clause_cues.txt", "noun_cues.txt",
+                 "issuing_verbs.txt")
+
+
 def _data_lines(name: str, path: str | Path | None = None) -> list[str]:
-    text = Path(path).read_text("utf-8") if path else resources.files("quotes.data").joinpath(name).read_text("utf-8")
-    return [line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return _lines(Path(path).read_text("utf-8") if path else resources.files("quotes.data").joinpath(name).read_text("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,10 @@ class Lexicon:
     issuing_verbs: frozenset[str]
 
     @classmethod
-    def load(cls, cues: str | Path | None = None) -> "Lexicon":
-        return _load(str(cues) if cues else None)
+    def load(cls, cues: str | Path | None = None, folder: str | Path | None = None) -> "Lexicon":
+        """The bundled lexicon, with the cue list of ``cues`` if given; or the lexicon saved in
+        ``folder`` (by :meth:`to_disk`)."""
+        return _load(str(cues) if cues else None, str(folder) if folder else None)
 
     def cue_role(self, lemma: str) -> str | None:
         return self.cues.get(lemma.lower())
@@ -49,24 +55,58 @@ class Lexicon:
         key = name.lower().removeprefix("the ").strip()
         return key in self.outlets
 
+    def to_files(self) -> dict[str, str]:
+        """The lexicon as the text of its files (:data:`LEXICON_FILES`), sorted so it diffs well."""
+        lines = {
+            "cues.tsv": [f"{lemma}\t{role}" for lemma, role in self.cues.items()],
+            "titles.txt": self.titles, "nominals.tsv": [f"{k}\t{v}" for k, v in self.nominals.items()],
+            "outlets.txt": self.outlets, "clause_cues.txt": self.clause_cues, "noun_cues.txt": self.noun_cues,
+            "issuing_verbs.txt": self.issuing_verbs,
+        }
+        return {name: "".join(line + "\n" for line in sorted(lines[name])) for name in LEXICON_FILES}
+
+    def to_disk(self, folder: str | Path) -> None:
+        """Write the lexicon's files into ``folder`` (created if missing)."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in self.to_files().items():
+            (folder / name).write_text(text, encoding="utf-8")
+
+
+    @classmethod
+    def from_files(cls, files: dict[str, str]) -> "Lexicon":
+        """A lexicon from the text of its files (what :meth:`to_files` gives)."""
+        return _parse({name: _lines(text) for name, text in files.items()})
+
 
 @lru_cache(maxsize=8)
-def _load(cues_path: str | None) -> Lexicon:
+def _load(cues_path: str | None, folder: str | None = None) -> Lexicon:
+    def lines(name: str) -> list[str]:
+        path = cues_path if name == "cues.tsv" and cues_path else (Path(folder) / name if folder else None)
+        return _data_lines(name, path)
+
+    return _parse({name: lines(name) for name in LEXICON_FILES}, cues_path)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _parse(lines: dict[str, list[str]], cues_origin: str | None = None) -> Lexicon:
     cues = {}
-    for line in _data_lines("cues.tsv", cues_path):
+    for line in lines["cues.tsv"]:
         lemma, role, *_ = line.split("\t")
         if role not in CUE_ROLES:
-            raise ValueError(f"{cues_path or 'cues.tsv'}: unknown role {role!r} for {lemma!r}")
+            raise ValueError(f"{cues_origin or 'cues.tsv'}: unknown role {role!r} for {lemma!r}")
         cues[lemma.strip().lower()] = role
-    nominals = dict(line.split("\t")[:2] for line in _data_lines("nominals.tsv"))
     return Lexicon(
         cues=cues,
-        titles=frozenset(t.lower() for t in _data_lines("titles.txt")),
-        nominals=nominals,
-        outlets=frozenset(o.lower().removeprefix("the ") for o in _data_lines("outlets.txt")),
-        clause_cues=frozenset(_data_lines("clause_cues.txt")),
-        noun_cues=frozenset(_data_lines("noun_cues.txt")),
-        issuing_verbs=frozenset(_data_lines("issuing_verbs.txt")),
+        titles=frozenset(t.lower() for t in lines["titles.txt"]),
+        nominals=dict(line.split("\t")[:2] for line in lines["nominals.tsv"]),
+        outlets=frozenset(o.lower().removeprefix("the ") for o in lines["outlets.txt"]),
+        clause_cues=frozenset(lines["clause_cues.txt"]),
+        noun_cues=frozenset(lines["noun_cues.txt"]),
+        issuing_verbs=frozenset(lines["issuing_verbs.txt"]),
     )
 
 

@@ -48,9 +48,10 @@ class Entity:
     name: str
     type: str | None = None
     descriptions: list[str] = field(default_factory=list)
+    key: str | None = None  # unique in its article: quotes and chain links refer to it
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "type": self.type, "descriptions": list(self.descriptions)}
+        return {"name": self.name, "type": self.type, "descriptions": list(self.descriptions), "key": self.key}
 
 
 @dataclass
@@ -61,9 +62,10 @@ class Link:
     type: str | None = None
     role: str = "speaker"  # "conduit" | "speaker"
     cue: str | None = None
+    key: str | None = None  # the article's entity, when the link is one
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "type": self.type, "role": self.role, "cue": self.cue}
+        return {"name": self.name, "type": self.type, "role": self.role, "cue": self.cue, "key": self.key}
 
 
 @dataclass
@@ -90,6 +92,8 @@ class Quote:
     addressee: str | None = None
     addressee_type: str | None = None
     chain: list[Link] = field(default_factory=list)
+    speaker_key: str | None = None  # the article's entity (``Article.entities``) that speaks, if any
+    addressee_key: str | None = None
 
     @property
     def source_chain(self) -> list[str]:
@@ -162,9 +166,9 @@ class Article:
     def text(self) -> str:
         return self.document.text
 
-    def entity(self, name: str | None) -> Entity | None:
-        """The entity called ``name``, if the article names it."""
-        return next((e for e in self.entities if e.name == name), None)
+    def entity(self, key: str | None) -> Entity | None:
+        """The article's entity with ``key`` (``Quote.speaker_key``, ``Link.key``…), if any."""
+        return next((e for e in self.entities if key is not None and e.key == key), None)
 
     def to_dict(self) -> dict[str, Any]:
         meta = {k: getattr(self.document, k) for k in ("title", "url", "publisher", "published")}

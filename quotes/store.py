@@ -738,13 +738,10 @@ def _article_rows(article: Article) -> dict[str, Any]:
     speakers: dict[str, tuple[str, str, str | None]] = {}
     mentions: dict[str, set[str]] = {}
 
-    def resolve(name: str | None, type_: str | None) -> str | None:
+    def resolve(name: str | None, type_: str | None, key: str | None) -> str | None:
         if not name:
             return None
-        entity = next(
-            (e for e in article.entities if e.name == name and (e.type == type_ or not type_)),
-            None,
-        ) or article.entity(name)
+        entity = article.entity(key)
         if not type_ and entity is not None:
             type_ = entity.type
         sid = speaker_id(name, type_, doc_id)
@@ -767,15 +764,15 @@ def _article_rows(article: Article) -> dict[str, Any]:
             (
                 qid, doc_id, quote.start, quote.end, quote.text, quote.kind, quote.cue,
                 quote.cue_start, quote.cue_end,
-                resolve(quote.speaker, quote.speaker_type), quote.speaker_mention,
+                resolve(quote.speaker, quote.speaker_type, quote.speaker_key), quote.speaker_mention,
                 quote.speaker_start, quote.speaker_end,
-                resolve(quote.addressee, quote.addressee_type),
+                resolve(quote.addressee, quote.addressee_type, quote.addressee_key),
                 text[para_start:para_end], para_start,
                 quote.start - para_start, quote.end - para_start,
             )
         )
         for position, link in enumerate(quote.chain):
-            link_sid = resolve(link.name, link.type)
+            link_sid = resolve(link.name, link.type, link.key)
             if link_sid is not None:
                 link_rows.append((qid, position, link_sid, link.role, link.cue))
     meta = (document.title, document.url, document.publisher, document.published)

@@ -128,7 +128,7 @@ def test_seed_article_is_stored_as_the_extractor_found_it(tmp_path, seed_article
     speaker = conn.execute("SELECT * FROM speakers WHERE name = 'Staffan de Mistura'").fetchone()
     assert speaker["type"] == "PERSON"
     assert speaker["quote_count"] == len(mistura) >= 3
-    entity = seed_article.entity("Staffan de Mistura")
+    entity = seed_article.entity(mistura[0].speaker_key)
     assert set(json.loads(speaker["descriptions"])) == set(entity.descriptions)
     addressees = {
         r[0]

@@ -1,0 +1,342 @@
+"""The per-article name table: every person and organisation an article names, with its forms,
+titles, appositions and gender, for :mod:`quotes.resolution` to resolve mentions against.
+
+Every PERSON/ORG/GPE/NORP name is grouped (people by surname, so "McCallum" joins "Doug McCallum"
+and two Karlssons of one team stay apart; "IRCC" joins "Immigration, Refugees and Citizenship
+Canada"), with the titles and appositions seen around it ("envoy Staffan de Mistura", "De
+Mistura, an Italian-Swedish diplomat", "his Russian counterpart Sergey Shoygu") and a gender read
+from the pronouns that follow it, its title or its first name. Each group is one
+:class:`~quotes.records.Entity` with a ``key`` unique in the article.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy
+from spacy.tokens import Doc, Span
+
+from .docindex import DocIndex
+from .lexicon import Lexicon, first_name_gender
+from .records import Entity
+from .text import normalize_name
+
+NAME_TYPES = {"PERSON", "ORG", "GPE", "NORP"}
+NAME_PARTICLES = {"de", "da", "di", "del", "della", "der", "den", "van", "von", "ter", "bin", "bint", "al", "el", "la", "le", "du", "dos", "das", "y", "ibn", "abu", "-"}
+CREDIT_WORDS = {"images", "image", "photo", "photos", "getty", "file", "handout", "via", "courtesy", "staff"}
+DESCRIPTION_DEPS = {"compound", "amod", "nmod", "poss", "det"}
+MALE_TITLES = {"mr", "sir", "lord", "king", "prince", "father"}
+FEMALE_TITLES = {"mrs", "ms", "miss", "dame", "lady", "queen", "princess"}
+
+
+@dataclass
+class Group:
+    """One entity of the article and where it is mentioned."""
+
+    entity: Entity
+    mentions: list[int] = field(default_factory=list)  # token offsets, in order
+    words: set[str] = field(default_factory=set)  # lemmas of descriptions, for matching
+    subject_at: list[int] = field(default_factory=list)  # where it is a clause subject
+    gender: str | None = None  # "male" | "female" | None (unknown): for he/she
+    forms: dict[str, int] = field(default_factory=dict)  # full names seen, with counts
+
+    def best_name(self) -> str:
+        """The most frequent full form, the first seen on ties ("Kevin Vickers", not "Vickers")."""
+        return max(self.forms, key=lambda f: (len(f.split()) > 1, self.forms[f]))
+
+
+class NameTable:
+    """The named entities of one document and what is said about them.
+
+    People are grouped by full name; a lone surname or first name ("Vickers", "Jordan") joins the
+    person of that name mentioned last, so two Karlssons on one team stay apart.
+    """
+
+    def __init__(self, doc: Doc, lexicon: Lexicon, quoted_chars: Callable[[int], bool] | None = None,
+                 skipped: Callable[[int], bool] | None = None, index: DocIndex | None = None):
+        """``quoted_chars(i)`` and ``skipped(i)`` tell whether character ``i`` is inside quotation
+        marks or on a headline line (names there are ignored)."""
+        self.doc = doc
+        self.index = index or DocIndex(doc)
+        self.lexicon = lexicon
+        self.quoted_chars = quoted_chars  # char -> inside quotation marks?
+        self.groups: list[Group] = []
+        self._by_key: dict[tuple[str, str], Group] = {}
+        self.group_at: dict[int, Group] = {}  # entity start token -> group
+        self._people_by_word: dict[str, list[Group]] = {}  # surname or first name -> people
+        self._sentence_people: dict[int, list[tuple[int, int]]] | None = None
+        for ent in self.index.ents:
+            if ent.label_ in NAME_TYPES and not (skipped and skipped(ent.start_char)):
+                self._add(ent)
+        self._merge_short_org_names()
+        self._untagged_at: dict[int, Group] = {}  # token of a name NER missed -> group
+        self._find_untagged_names(skipped)
+        for k, g in enumerate(self.groups):
+            g.entity.key = f"e{k}"
+            g.entity.name = g.best_name()
+            if g.entity.type == "PERSON":
+                g.gender = self._pronoun_gender(g) or _gender(g.entity.name, g.entity.descriptions)
+        self.by_name = {g.entity.name: g for g in self.groups}
+        self._by_entity_key = {g.entity.key: g.entity for g in self.groups}
+
+    # -- building -----------------------------------------------------------------
+    def _name_words(self, ent: Span) -> list[str]:
+        """The words of a name, hyphenated parts joined ("Kim Jong-un": Kim, Jong-un), titles off."""
+        words: list[str] = []
+        glued = False  # the previous token had no space after it
+        for t in ent:
+            word = normalize_name(t.text)  # a name made of spaces or invisible marks is no name
+            if (t.is_punct and word not in ".-") or not word:
+                glued = False
+                continue
+            if glued and words and (word == "-" or words[-1].endswith("-")):
+                words[-1] += word
+            else:
+                words.append(word)
+            glued = not t.whitespace_
+        while words and words[0].lower() in self.lexicon.titles | {"the"}:
+            words = words[1:]
+        if words and words[-1].lower() in ("’s", "'s"):
+            words = words[:-1]
+        if ent.label_ == "PERSON" and "of" in words[1:]:
+            words = words[: words.index("of", 1)]  # "Jingyi Pan of IG": the employer is not the name
+        while words and words[-1] in ("of", "and", "&", "-"):
+            words = words[:-1]  # "Animal Protection Services of" cut short by NER
+        return words
+
+    def _looks_like_person(self, words: list[str]) -> bool:
+        """NER's PERSON on a photo credit ("Luis Tato AFP Getty Images") or a title ("Bill C-74")."""
+        for word in words:
+            if any(ch.isdigit() for ch in word) or word.lower() in CREDIT_WORDS or self.lexicon.is_outlet(word):
+                return False
+            if word[:1].islower() and word.lower() not in NAME_PARTICLES:
+                return False
+        return len(words) <= 5
+
+    def person_by_word(self, word: str, before: int | None = None) -> Group | None:
+        """The person whose surname (or first name) is ``word``, mentioned last before ``before``."""
+        best, best_at = None, -1
+        for g in self._people_by_word.get(word.lower(), ()):
+            prior = [i for i in g.mentions if before is None or i < before]
+            at = prior[-1] if prior else -1 - g.mentions[0] / 1e6
+            if best is None or at > best_at:
+                best, best_at = g, at
+        return best
+
+    def _add(self, ent: Span) -> None:
+        words = self._name_words(ent)
+        if not words or (ent.label_ == "PERSON" and not self._looks_like_person(words)):
+            return
+        name = " ".join(words).replace(" .", ".")
+        label = ent.label_
+        group = None
+        if len(words) == 1:
+            if label == "PERSON" and len(words[0]) <= 5 and self.index.text[ent.end_char : ent.end_char + 1] == ".":
+                return  # "Oakville, Ont.": an abbreviated place NER took for a person
+            group = self.person_by_word(words[0], ent.start)  # "Stone" after "Mark Stone", even if tagged ORG
+        if group is None:
+            key = (label, name.lower())
+            group = self._by_key.get(key)
+            if group is None and label == "PERSON" and len(words) > 1:
+                # a surname seen alone before the full name ("McCallum … Doug McCallum")
+                lone = self._by_key.get(("PERSON", words[-1].lower()))
+                if lone is not None and len(lone.forms) == 1:
+                    group = lone
+                    self._by_key[key] = group
+        if group is None:
+            group = Group(Entity(name, label))
+            self._by_key[(label, name.lower())] = group
+            self.groups.append(group)
+        if name not in group.forms and group.entity.type == "PERSON":
+            for word in {words[0].lower(), words[-1].lower()} if len(words) > 1 else {words[0].lower()}:
+                self._people_by_word.setdefault(word, []).append(group)
+        group.forms[name] = group.forms.get(name, 0) + 1
+        self.group_at[ent.start] = group
+        group.mentions.append(ent.start)
+        if ent.root.dep_ in ("nsubj", "nsubjpass"):
+            group.subject_at.append(ent.start)
+        for description in self._descriptions(ent):
+            if description.text not in group.entity.descriptions:
+                group.entity.descriptions.append(description.text)
+            group.words.update(t.lemma_.lower() for t in description if t.is_alpha and not t.is_stop)
+            if description.root.lemma_ == "counterpart":
+                group.words.update(self._counterpart_titles(description.root))
+        for tok in ent:
+            if tok.lower_ in self.lexicon.titles:
+                group.words.add(tok.lemma_.lower())
+                if tok.text not in group.entity.descriptions:
+                    group.entity.descriptions.append(tok.text)
+
+    def _find_untagged_names(self, skipped) -> None:
+        """Mentions of a registered name that NER left untagged ("McNeely turned down …" after
+        "Morgan McNeely" was tagged): one name, one referent, throughout an article."""
+        forms: dict[str, list[tuple[str, Group]]] = {}
+        for g in self.groups:
+            names = set(g.forms)
+            if g.entity.type == "PERSON":
+                names |= {form.split()[-1] for form in g.forms}  # the surname alone
+            for form in names:
+                if form[:1].isupper():
+                    forms.setdefault(form.split()[0], []).append((form, g))
+        if not forms:
+            return
+        doc, text, strings = self.doc, self.index.text, self.doc.vocab.strings
+        orths = doc.to_array("ORTH")
+        wanted = numpy.array([strings.add(word) for word in forms], dtype="uint64")
+        for i in numpy.flatnonzero(numpy.isin(orths, wanted)):
+            tok = doc[int(i)]
+            if tok.ent_type_ in NAME_TYPES or tok.pos_ != "PROPN" or (skipped and skipped(tok.idx)):
+                continue
+            for form, group in sorted(forms[tok.text], key=lambda fg: -len(fg[0])):
+                end = tok.idx + len(form)
+                if text.startswith(form, tok.idx) and not (end < len(text) and text[end].isalnum()):
+                    if group.entity.type == "PERSON" and " " not in form:
+                        group = self.person_by_word(form, tok.i) or group  # the latest of that surname
+                    span = doc.char_span(tok.idx, end, alignment_mode="expand")
+                    group.mentions.append(tok.i)
+                    if span.root.dep_ in ("nsubj", "nsubjpass"):
+                        group.subject_at.append(tok.i)
+                    for t in span:
+                        self._untagged_at[t.i] = group
+                    self.group_at.setdefault(tok.i, group)
+                    break
+        for g in self.groups:
+            g.mentions.sort()
+
+    def _people_by_sentence(self) -> dict[int, list[tuple[int, int]]]:
+        """Sentence start -> (token, group id) of each person it names, in order (built once)."""
+        if self._sentence_people is None:
+            self._sentence_people = {}
+            for at, g in sorted(self.group_at.items()):
+                if g.entity.type == "PERSON":
+                    self._sentence_people.setdefault(self.index.sent(at).start, []).append((at, id(g)))
+        return self._sentence_people
+
+    def _pronoun_gender(self, group: Group) -> str | None:
+        """male/female from the pronouns that follow the person's name in the article.
+
+        Counts he/his/himself against she/hers/herself after each mention of the person as a
+        subject, up to the next person named or the end of the sentence ("Kim said in his
+        speech he was ready to meet Trump"); a clear majority decides. Sentences naming someone
+        else first, object mentions, quoted pronouns and object "him"/"her" are left out: in
+        "police found Jayme. He dragged her …" the pronouns are someone else.
+        """
+        counts = {"male": 0, "female": 0}
+        people = self._people_by_sentence()
+        for at in group.subject_at:
+            sent = self.index.sent(at)
+            named = people.get(sent.start, [])
+            if any(i < at and g != id(group) for i, g in named):
+                continue  # someone named earlier in the sentence: the pronouns may be theirs
+            end = min([i for i, g in named if i > at and g != id(group)] + [sent.end])
+            for tok in self.doc[at + 1 : end]:
+                if self.in_quote(tok.i):
+                    continue  # "She's 13," the prosecutor said: quoted pronouns are someone else
+                if tok.lower_ in ("he", "his", "himself"):
+                    counts["male"] += 1
+                elif tok.lower_ in ("she", "hers", "herself"):
+                    counts["female"] += 1
+        male, female = counts["male"], counts["female"]
+        # one pronoun suffices for a full name; a lone word may be a place NER took for a person
+        least = 1 if len(group.entity.name.split()) > 1 else 2
+        if male >= least and male >= 3 * female:
+            return "male"
+        if female >= least and female >= 3 * male:
+            return "female"
+        return None
+
+    def _merge_short_org_names(self) -> None:
+        """"IRCC" is "Immigration, Refugees and Citizenship Canada" when the initials agree, and
+        "Suncor" is "Suncor Energy" when the longer name starts with it."""
+        orgs = [g for g in self.groups if g.entity.type == "ORG"]
+        for short in orgs:
+            name = short.best_name().replace(".", "")
+            acronym = 2 <= len(name) <= 6 and name.isupper()
+            if not acronym and len(name.split()) > 1:
+                continue
+            for full in orgs:
+                words = full.best_name().split()
+                initials = "".join(w[0] for w in words if w[:1].isupper())
+                if full is not short and (initials == name if acronym else len(words) > 1 and words[0] == name):
+                    full.mentions = sorted(full.mentions + short.mentions)
+                    full.subject_at = sorted(full.subject_at + short.subject_at)
+                    full.words |= short.words
+                    for at, group in self.group_at.items():
+                        if group is short:
+                            self.group_at[at] = full
+                    self.groups.remove(short)
+                    break
+
+    def _descriptions(self, ent: Span) -> list[Span]:
+        """Titles before the name and appositions around it."""
+        doc, root = self.doc, ent.root
+        out = []
+        lefts = [c for c in root.lefts if c.i < ent.start and c.dep_ in DESCRIPTION_DEPS and c.pos_ != "DET"]
+        if lefts:
+            out.append(doc[min(c.left_edge.i for c in lefts) : ent.start])
+        for child in root.rights:
+            if child.dep_ == "appos":
+                out.append(_without_clauses(child))
+        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN"):
+            out.append(_without_clauses(root.head, stop=ent.start))
+        return [s for s in out if len(s) and not all(t.is_stop or t.is_punct for t in s)]
+
+    def _counterpart_titles(self, counterpart) -> set[str]:
+        """"X and his Russian counterpart Y": Y holds X's title (minister, president…)."""
+        other = counterpart.head if counterpart.dep_ == "conj" else None
+        group = self.person_by_word(other.text) if other is not None and other.pos_ == "PROPN" else None
+        return {w for w in (group.words if group else ()) if w in self.lexicon.titles}
+
+    # -- looking up -----------------------------------------------------------------
+    def entities(self) -> list[Entity]:
+        return [g.entity for g in self.groups]
+
+    def group_of(self, span: Span) -> Group | None:
+        """The group of the name that heads ``span`` ("the U.N. envoy" is not the U.N.)."""
+        for ent in self.index.ents_in(span.start, span.end):
+            if ent.label_ in NAME_TYPES and ent.start <= span.root.i < ent.end:
+                return self.group_at.get(ent.start)
+        return self._untagged_at.get(span.root.i)
+
+    def named(self, name: str, type_: str | None = None) -> Group | None:
+        """The first entity called ``name`` (of type ``type_``, when given)."""
+        return next((g for g in self.groups if g.entity.name == name and type_ in (None, g.entity.type)), None)
+
+    def entity(self, key: str) -> Entity | None:
+        """The entity with ``key``."""
+        return self._by_entity_key.get(key)
+
+    def rename(self, group: Group, name: str) -> None:
+        """Give ``group`` a better name found while resolving ("Russian Defense Ministry" for
+        NER's "Defense Ministry"); quotes refer to it by key, so all of them take the new name."""
+        self.by_name[name] = self.by_name.pop(group.entity.name, group)
+        group.entity.name = name
+
+    def in_quote(self, token_i: int) -> bool:
+        return self.quoted_chars is not None and self.quoted_chars(self.doc[token_i].idx)
+
+
+def _gender(name: str, descriptions: list[str]) -> str | None:
+    """male/female from a title (Mr., Mrs.) or the first name; None when unknown."""
+    titles = {d.lower().rstrip(".") for d in descriptions}
+    if titles & MALE_TITLES:
+        return "male"
+    if titles & FEMALE_TITLES:
+        return "female"
+    parts = name.split()
+    if len(parts) < 2:
+        return None
+    return first_name_gender(parts[0])
+
+
+def _without_clauses(tok, stop: int | None = None) -> Span:
+    doc = tok.doc
+    left = tok.left_edge.i
+    right = tok.i
+    for child in tok.rights:
+        if child.dep_ in ("relcl", "acl", "punct", "appos", "advcl", "cc", "conj"):
+            break
+        right = max(right, child.right_edge.i)
+    if stop is not None:
+        right = min(right, stop - 1)
+    return doc[left : right + 1]
