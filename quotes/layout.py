@@ -11,7 +11,7 @@ import bisect
 import re
 
 import numpy
-from spacy.attrs import ORTH
+from spacy.attrs import ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -77,13 +77,14 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     distinct = numpy.unique(orths)
     breaks = [h for h in distinct if "\n" in strings[int(h)]]  # few distinct tokens hold "\n"
     starts = numpy.nonzero(numpy.isin(orths[:-1], breaks))[0] + 1
-    for i in starts:
-        doc[int(i)].is_sent_start = True
     ends = numpy.isin(orths, [h for h in distinct if strings[int(h)] in SENTENCE_END_TOKENS])
     bounds = [0, *starts.tolist(), len(doc)]
-    for first, stop in zip(bounds, bounds[1:]):
-        for i in _long_block_cuts(ends, first, stop):
-            doc[i].is_sent_start = True
+    cuts = [i for first, stop in zip(bounds, bounds[1:]) for i in _long_block_cuts(ends, first, stop)]
+    # one array write: setting token.is_sent_start one by one rescans the whole Doc every time
+    sent_starts = doc.to_array(SENT_START)
+    sent_starts[starts] = 1
+    sent_starts[cuts] = 1
+    doc.from_array([SENT_START], sent_starts.reshape(-1, 1))
     return doc
 
 

@@ -179,7 +179,7 @@ def mention(index: DocIndex, tok: Token | None) -> Span | None:
         ent = index.ent_at(tok.i)
         if ent is not None and ent.root.i == tok.i:
             left = min([ent.start] + [c.left_edge.i for c in tok.lefts if c.i < ent.start and c.dep_ in ("det", "amod", "compound", "poss", "nmod")])
-            return doc[left : ent.end]
+            return _without_marks(doc, left, ent.end, ent.start)
     left, right = tok.i, tok.i
     for child in tok.lefts:
         if child.dep_ not in MENTION_CUT_DEPS:
@@ -193,4 +193,14 @@ def mention(index: DocIndex, tok: Token | None) -> Span | None:
             break
         if child.dep_ != "case":  # "the ministry's statement": the speaker is the ministry
             right = max(right, child.right_edge.i)
-    return doc[left : right + 1]
+    return _without_marks(doc, left, right + 1, tok.i)
+
+
+def _without_marks(doc, start: int, end: int, head: int) -> Span:
+    """Tokens ``start``..``end`` without the quotation marks or commas the parser hung on the
+    phrase: “…,” coach Dana Reyes said."""
+    while start < head and (doc[start].is_punct or doc[start].is_quote):
+        start += 1
+    while end - 1 > head and (doc[end - 1].is_quote or doc[end - 1].text in ",;:"):
+        end -= 1
+    return doc[start:end]

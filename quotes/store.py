@@ -35,8 +35,8 @@ from .text import lone_surrogate
 
 SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 60_000
-# A paragraph stored beside a quote holds at most this much text on either side of the quote,
-# cut at a sentence end where one is near, whatever the line endings of the article.
+# A paragraph stored beside a quote holds at most this much text on either side of the quote; a
+# longer line gives only the quote's sentence on that side, whatever the line endings.
 PARAGRAPH_CONTEXT_CHARS = 400
 LINE_BREAK_CHARS = "\n\r\u2028\u2029\u0085\u000b\u000c"
 # Columns added to tables of an earlier schema version, by the version that added them.
@@ -224,9 +224,9 @@ def paragraph_around(text: str, start: int, end: int) -> tuple[int, int]:
 
     A paragraph is a run of text between line breaks (LF, CR, U+2028, U+2029…): trafilatura and
     most feeds put one paragraph per line, plain-text articles put blank lines between them; both
-    work. An article with no line breaks at all is not one paragraph: at most
-    ``PARAGRAPH_CONTEXT_CHARS`` are kept on either side of the quote, from a sentence start and to
-    a sentence end where there is one in reach.
+    work. A line longer than ``PARAGRAPH_CONTEXT_CHARS`` on either side of the quote (an article
+    with no line breaks at all) is not one paragraph: on that side only the quote's own sentence
+    is kept.
 
     >>> t = "First line.\\rHe said “yes” today.\\rLast."
     >>> s, e = paragraph_around(t, 21, 24)
@@ -252,21 +252,23 @@ _SENTENCE_BREAK = re.compile(r"[.!?][\"”’')\]]*\s+")
 
 
 def _sentence_start(text: str, lo: int, start: int) -> int:
-    """The first sentence start in ``text[lo:start]``, else the first word start there."""
-    m = _SENTENCE_BREAK.search(text, lo, start)
-    if m:
-        return m.end()
+    """The start of the sentence holding ``start`` (the last sentence break in ``text[lo:start]``),
+    else the first word start there."""
+    last = None
+    for m in _SENTENCE_BREAK.finditer(text, lo, start):
+        last = m
+    if last is not None:
+        return last.end()
     space = text.find(" ", lo, start)
     return space + 1 if space >= 0 else lo
 
 
 def _sentence_end(text: str, end: int, hi: int) -> int:
-    """The last sentence end in ``text[end:hi]``, else the last word end there."""
-    last = None
-    for m in _SENTENCE_BREAK.finditer(text, end, hi):
-        last = m
-    if last is not None:
-        return last.start() + len(last.group().rstrip())
+    """The end of the sentence holding ``end`` (the first sentence end in ``text[end:hi]``), else
+    the last word end there."""
+    m = _SENTENCE_BREAK.search(text, end, hi)
+    if m:
+        return m.start() + len(m.group().rstrip())
     space = text.rfind(" ", end, hi)
     return space if space > end else hi
 

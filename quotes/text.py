@@ -17,7 +17,8 @@ What changes, and why:
 * every Unicode space becomes a plain space, and every line separator (lone CR, U+2028, U+2029,
   NEL, vertical tab, form feed) a line feed; the CR of a CRLF becomes a space, so CRLF files keep
   their paragraphs;
-* a lone surrogate becomes U+FFFD (it cannot be encoded, so spaCy would fail on it);
+* a lone surrogate is removed (it cannot be encoded, so spaCy would fail on it);
+* two spaces or more become one (spaCy makes a word of the second, which breaks names);
 * a run of more than ``SYMBOL_RUN_MAX`` symbols with no letter, digit or space among them (emoji,
   punctuation) keeps ``SYMBOL_RUN_KEEP`` at each end and becomes spaces in between: spaCy's
   tokenizer splits such a run one character at a time, at a cost that grows with the square of
@@ -35,95 +36,119 @@ INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\
 # Characters replaced one for one (offsets unchanged).
 SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 LINE_BREAKS = "\r\u2028\u2029\u0085\u000b\u000c"
-SYMBOL_RUN_MAX = 40
-SYMBOL_RUN_KEEP = 10
+SYMBOL_RUN_MAX = 10
+SYMBOL_RUN_KEEP = 3
 
 _ONE_FOR_ONE = str.maketrans({**{c: " " for c in SPACES}, **{c: "\n" for c in LINE_BREAKS}})
-_EDITS = re.compile(
-    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});|[" + INVISIBLE + "]")
+_SURROGATES = "\ud800-\udfff"
+# Removed or replaced before anything else: character references, invisible characters, lone surrogates.
+_REFERENCES = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});|[" + INVISIBLE + _SURROGATES + "]")
 _SYMBOL_RUN = re.compile(r"[^\w\s]{%d,}" % (SYMBOL_RUN_MAX + 1))
-_NEEDS_WORK = re.compile(r"[&" + INVISIBLE + SPACES + LINE_BREAKS + r"\ud800-\udfff]|" + _SYMBOL_RUN.pattern)
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Two spaces or more are one: spaCy makes a token of the second, and it breaks names and parses.
+_SPACE_RUN = re.compile(r"[ \t]{2,}")
+_NEEDS_WORK = re.compile(r"[&" + INVISIBLE + SPACES + LINE_BREAKS + _SURROGATES + r"]|[ \t]{2}|" + _SYMBOL_RUN.pattern)
+_SURROGATE = re.compile(r"[" + _SURROGATES + "]")
 _NAME_NOISE = str.maketrans({c: None for c in INVISIBLE})
 
 
 @dataclass
-class Prepared:
-    """A clean text and the way back to the text as given.
+class OffsetMap:
+    """How one edit of a text moved its offsets.
 
-    ``anchors`` holds ``(clean offset, source offset)`` at every place where the two texts stop
-    running in step (an entity replaced, an invisible character removed); between anchors they
-    advance together. ``widths`` gives, for clean characters that replaced several source
-    characters, how many they replaced.
+    ``anchors`` holds ``(new offset, old offset)`` at every place where the two texts stop running
+    in step (something replaced or removed); between anchors they advance together. ``widths``
+    gives, for new characters that replaced a run of old ones, how many they replaced (0 for all
+    but the last character of a replacement).
     """
 
-    source: str
-    text: str
     anchors: list[tuple[int, int]] = field(default_factory=list)
     widths: dict[int, int] = field(default_factory=dict)
 
-    def source_start(self, i: int) -> int:
-        """The source offset where clean character ``i`` begins."""
-        if not self.anchors:
-            return i
+    def start(self, i: int) -> int:
+        """The old offset where new character ``i`` begins."""
         k = bisect.bisect_right(self.anchors, (i, float("inf"))) - 1
         if k < 0:
             return i
-        clean, source = self.anchors[k]
-        return source + (i - clean)
+        new, old = self.anchors[k]
+        return old + (i - new)
 
-    def source_end(self, i: int) -> int:
-        """The source offset where the clean text up to ``i`` (exclusive) ends."""
-        if i <= 0 or not self.anchors:
+    def end(self, i: int) -> int:
+        """The old offset where the new text up to ``i`` (exclusive) ends."""
+        if i <= 0:
             return i
-        last = i - 1
-        return self.source_start(last) + self.widths.get(last, 1)
+        return self.start(i - 1) + self.widths.get(i - 1, 1)
+
+
+@dataclass
+class Prepared:
+    """A clean text and the way back to the text as given, through the edits that made it."""
+
+    source: str
+    text: str
+    maps: list[OffsetMap] = field(default_factory=list)  # in the order the edits were made
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Clean offsets ``start``/``end`` as offsets of the text as given."""
-        if start >= end:
-            s = self.source_start(start)
-            return s, s
-        return self.source_start(start), self.source_end(end)
+        end = max(start, end)
+        for edit in reversed(self.maps):
+            start, end = edit.start(start), (edit.end(end) if end > start else edit.start(start))
+        return start, end
 
 
 def prepare(text: str) -> Prepared:
     """The clean text to parse, with its map back to ``text``.
 
-    >>> p = prepare("&quot;We\\u00a0won,&quot; said Ma\\u00adria.")
+    >>> p = prepare("&quot;We\\u00a0won,&quot; said  Ma\\u00adria.")
     >>> p.text
     '"We won," said Maria.'
     >>> start, end = p.source_span(p.text.index("We"), p.text.index(","))
-    >>> "&quot;We\\u00a0won,&quot; said Ma\\u00adria."[start:end]
+    >>> "&quot;We\\u00a0won,&quot; said  Ma\\u00adria."[start:end]
     'We\\xa0won'
     """
     if not _NEEDS_WORK.search(text):
         return Prepared(text, text)
-    anchors: list[tuple[int, int]] = []
-    widths: dict[int, int] = {}
-    pieces: list[str] = []
-    clean_at = source_at = 0
-    for m in _EDITS.finditer(text):
-        raw = m.group()
-        replacement = html.unescape(raw) if raw.startswith("&") else ""
-        if replacement == raw:
-            continue  # "&nosuchentity;" stays as it is
-        pieces.append(text[source_at : m.start()])
-        clean_at += m.start() - source_at
-        pieces.append(replacement)
-        # every character of the replacement starts where the reference did; the last one ends
-        # where it ended (html.unescape gives one character, very rarely two)
-        for k in range(len(replacement)):
-            anchors.append((clean_at + k, m.start()))
-            widths[clean_at + k] = len(raw) if k == len(replacement) - 1 else 0
-        clean_at += len(replacement)
-        source_at = m.end()
-        anchors.append((clean_at, source_at))
-    pieces.append(text[source_at:])
-    clean = "".join(pieces) if anchors else text
-    clean = _SURROGATE.sub("\ufffd", clean.replace("\r\n", " \n").translate(_ONE_FOR_ONE))
+    maps = []
+    clean, edit = _edit(text, _REFERENCES, _unreference)
+    maps.append(edit)
+    clean = clean.replace("\r\n", " \n").translate(_ONE_FOR_ONE)  # one for one: no map needed
     clean = _SYMBOL_RUN.sub(_blank_middle, clean)
-    return Prepared(text, clean, anchors, widths)
+    clean, edit = _edit(clean, _SPACE_RUN, lambda run: " ")
+    maps.append(edit)
+    return Prepared(text, clean, [m for m in maps if m.anchors])
+
+
+def _unreference(raw: str) -> str:
+    """A character reference as its character(s), an invisible character or lone surrogate as nothing."""
+    if not raw.startswith("&"):
+        return ""
+    return html.unescape(raw).translate(_ONE_FOR_ONE)  # "&nosuchentity;" stays as it is
+
+
+def _edit(text: str, pattern: re.Pattern, replace) -> tuple[str, OffsetMap]:
+    """``text`` with every match of ``pattern`` replaced by ``replace(match)``, and the map back."""
+    edit = OffsetMap()
+    pieces: list[str] = []
+    new_at = old_at = 0
+    for m in pattern.finditer(text):
+        raw = m.group()
+        replacement = replace(raw)
+        if replacement == raw:
+            continue
+        pieces.append(text[old_at : m.start()])
+        new_at += m.start() - old_at
+        pieces.append(replacement)
+        # every character of the replacement starts where the match did; the last ends where it ended
+        for k in range(len(replacement)):
+            edit.anchors.append((new_at + k, m.start()))
+            edit.widths[new_at + k] = len(raw) if k == len(replacement) - 1 else 0
+        new_at += len(replacement)
+        old_at = m.end()
+        edit.anchors.append((new_at, old_at))
+    if not edit.anchors:
+        return text, edit
+    pieces.append(text[old_at:])
+    return "".join(pieces), edit
 
 
 def _blank_middle(m: re.Match) -> str:
