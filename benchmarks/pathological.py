@@ -1,6 +1,6 @@
 """Bounded cost on pathological input: extraction time per character and database size.
 
-    python benchmarks/pathological.py [--repeat 3] [--sizes 12000 40000] [--db-chars 33000] [--json]
+    python benchmarks/pathological.py [--repeat 3] [--sizes 12000 40000] [--db-chars 33000] [--extra] [--json]
 
 (a) Time per character. One ``quotes.Extractor()`` (model loaded once, warmed up on the seed
 article and on a small piece of every input) extracts, for each length of ``--sizes``, a *clean*
@@ -14,6 +14,12 @@ article and eight pathological inputs of about the same length:
     lone-cr       the clean article with lone CR line endings
     html-entities the clean article with “ ” " as &#8220; &#8221; &quot; and some spaces as &nbsp;
     invisible     the clean article with NBSPs, zero-width spaces and soft hyphens sprinkled in
+
+``--extra`` adds inputs just inside the guards of quotes/text.py (counted in the summary too):
+
+    symbol-runs   a short article holding runs of SYMBOL_RUN_MAX '😂' broken by a letter (no space):
+                  each run is short enough to be left to spaCy, one token per character
+    spaced-quotes a short article holding a run of '“ ' (opening marks a space apart)
 
 The clean article is the fixtures' texts (fixtures/sochi-idlib-article.txt, fixtures/articles/*)
 concatenated and repeated up to the length, cut at a paragraph end; the short article is
@@ -119,12 +125,12 @@ def with_invisibles(text: str, seed: int = 7) -> str:
     return "".join(out[:-1])
 
 
-def pathological_inputs(length: int) -> dict[str, str]:
+def pathological_inputs(length: int, extra: bool = False) -> dict[str, str]:
     """The clean article and the pathological inputs of about ``length`` characters."""
     clean = clean_article(length)
     n = len(clean)  # every input aims at the clean article's exact length
     longer = clean_article(2 * length)
-    return {
+    inputs = {
         "clean": clean,
         "he-said": short_article_with("“He said it ", n),
         "emoji-run": short_article_with("😂", n),
@@ -135,6 +141,13 @@ def pathological_inputs(length: int) -> dict[str, str]:
         "html-entities": cut_at_paragraph(with_entities(longer), n),
         "invisible": cut_at_paragraph(with_invisibles(longer), n),
     }
+    if extra:
+        from quotes import text as prepared_text
+
+        longest = getattr(prepared_text, "SYMBOL_RUN_MAX", 40)  # the longest run prepare() leaves alone
+        inputs["symbol-runs"] = short_article_with("😂" * longest + "x", n)
+        inputs["spaced-quotes"] = short_article_with("“ ", n)
+    return inputs
 
 
 # --- (a) time per character --------------------------------------------------------------------
@@ -229,6 +242,8 @@ def main() -> None:
     parser.add_argument("--db-chars", type=int, default=33_000,
                         help="length of the article stored for the database comparison (default 33000)")
     parser.add_argument("--model", default=None, help="spaCy pipeline (default: the extractor's)")
+    parser.add_argument("--extra", action="store_true",
+                        help="also time inputs just inside prepare()'s guards (symbol-runs, spaced-quotes)")
     parser.add_argument("--json", action="store_true", help="print the results as one JSON object")
     args = parser.parse_args()
 
@@ -237,7 +252,7 @@ def main() -> None:
     started = time.perf_counter()
     extractor = quotes.Extractor(model=args.model) if args.model else quotes.Extractor()
     load_seconds = time.perf_counter() - started
-    inputs = {size: pathological_inputs(size) for size in args.sizes}
+    inputs = {size: pathological_inputs(size, args.extra) for size in args.sizes}
     timings = time_inputs(extractor, inputs, args.repeat)
     original, flattened = database_sizes(extractor, args.db_chars)
 

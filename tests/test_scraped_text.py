@@ -12,7 +12,8 @@ normalised; and when the perturbation keeps the meaning, the speaker of the clea
 found. When the perturbation leaves the *prepared* text exactly the clean text (invisible marks,
 spaces replaced, line separators, entities for curly quotes and spaces), the whole result must be
 the clean result, mapped back: each quote, cue and speaker span of the perturbed text, prepared,
-is the clean one.
+is the clean one. No-break spaces inserted beside names and quotation marks (which leave runs of
+spaces once prepared) have a property of their own, as do lone surrogates.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 import pytest
 import spacy
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from quotes import Store
@@ -100,7 +101,9 @@ def _mark_positions(clean: str) -> list[int]:
 
 
 @st.composite
-def perturbed(draw: st.DrawFn, meaning_preserving_only: bool = True) -> Case:
+def perturbed(draw: st.DrawFn, no_break_inserts: int = 0) -> Case:
+    """One to three sentences, perturbed; ``no_break_inserts``: at most so many no-break spaces
+    inserted beside names and quotation marks (at least one when it is not 0)."""
     picks = draw(st.lists(st.integers(0, len(SENTENCES) - 1), min_size=1, max_size=3, unique=True))
     separators = [draw(st.sampled_from(["\n", "\n\n"])) for _ in picks[1:]]
     clean = SENTENCES[picks[0]][0] + "".join(sep + SENTENCES[k][0] for sep, k in zip(separators, picks[1:]))
@@ -111,7 +114,8 @@ def perturbed(draw: st.DrawFn, meaning_preserving_only: bool = True) -> Case:
     # (position in the clean text, what is inserted there)
     inserts = draw(st.lists(st.tuples(st.sampled_from(inside) | anywhere, st.sampled_from(INVISIBLE)), max_size=6))
     spaced = draw(st.lists(st.tuples(st.sampled_from(_name_boundaries(clean, speakers) + _mark_positions(clean)),
-                                     st.sampled_from(NO_BREAK)), max_size=3))
+                                     st.sampled_from(NO_BREAK)),
+                           min_size=min(no_break_inserts, 1), max_size=no_break_inserts))
     inserts += spaced
     text = clean
     for position, char in sorted(inserts, key=lambda item: item[0], reverse=True):
@@ -134,7 +138,7 @@ def perturbed(draw: st.DrawFn, meaning_preserving_only: bool = True) -> Case:
 
 @st.composite
 def spliced(draw: st.DrawFn) -> str:
-    first, second = draw(perturbed()), draw(perturbed())
+    first, second = draw(perturbed(no_break_inserts=3)), draw(perturbed(no_break_inserts=3))
     i = draw(st.integers(0, len(first.text)))
     j = draw(st.integers(0, len(second.text)))
     return first.text[:i] + second.text[j:]
@@ -143,7 +147,7 @@ def spliced(draw: st.DrawFn) -> str:
 @st.composite
 def truncated(draw: st.DrawFn) -> str:
     """A perturbed text cut off after a quotation mark opened (inside the quote, when it has one)."""
-    case = draw(perturbed())
+    case = draw(perturbed(no_break_inserts=3))
     opening = [m.end() for m in re.finditer("\u201c|&#8220;|&ldquo;|&#x201C;|&quot;", case.text)]
     if not opening:
         return case.text[: draw(st.integers(0, len(case.text)))]
@@ -232,16 +236,33 @@ def test_the_clean_sentences_name_their_speakers(extractor) -> None:
         assert {q.speaker for q in article.quotes} == {speaker}, sentence
 
 
-@SETTINGS
-@given(case=perturbed())
-def test_meaning_preserving_perturbations_keep_the_speaker(extractor, case: Case) -> None:
+def check_speakers_kept(extractor, case: Case) -> Article:
     article = check_all(extractor, case.text)
     clean = clean_result(extractor, case.clean)
     assert speaker_keys(clean) == set(case.speakers)  # the joined clean text still names them all
     assert speaker_keys(clean) <= speaker_keys(article), (case.text, [q.to_dict() for q in article.quotes])
+    return article
+
+
+@SETTINGS
+@given(case=perturbed())
+def test_invisible_marks_spaces_line_separators_and_entities_keep_the_result(extractor, case: Case) -> None:
+    article = check_speakers_kept(extractor, case)
     if case.exact:
         assert prepare(case.text).text == case.clean
-        assert mapped_back(article, case.text) == mapped_back(clean, case.clean)
+        assert mapped_back(article, case.text) == mapped_back(clean_result(extractor, case.clean), case.clean)
+
+
+@SETTINGS
+@given(case=perturbed(no_break_inserts=3))
+# Found by this property and shrunk: a no-break space next to a space leaves a run of spaces in
+# the text that is parsed; the name is then not recognised, or no quote is found at all.
+@example(case=Case(clean=SENTENCES[2][0], speakers=[SENTENCES[2][1]], exact=False,
+                   text=SENTENCES[2][0].replace("leader Tomasz Wolny", "leader \u00a0Tomasz\u00a0 Wolny")))
+@example(case=Case(clean=SENTENCES[0][0], speakers=[SENTENCES[0][1]], exact=False,
+                   text=SENTENCES[0][0].replace("May,\u201d ", "May,\u00a0\u00a0\u201d\u00a0 ")))
+def test_no_break_spaces_around_names_and_quotation_marks_keep_the_speaker(extractor, case: Case) -> None:
+    check_speakers_kept(extractor, case)
 
 
 @SETTINGS
