@@ -1,5 +1,6 @@
 """Word lists the rules read: cue lemmas with their roles, titles, nominal heads, news outlets,
-and first names with their usual gender.
+document nouns, name particles, photo-credit words, section labels, and first names with their
+usual gender.
 
 They live as plain files in ``quotes/data`` so that they can be read, diffed and grown without
 touching code. ``Lexicon.load()`` reads them once; pass ``Lexicon.load(cues=path)`` to use your own
@@ -18,7 +19,8 @@ CUE_ROLES = {"speech", "tell", "write", "conduit", "belief", "phrase", "direct",
 
 # The files of a lexicon, as in ``quotes/data`` and in a saved spaCy pipeline's component folder.
 LEXICON_FILES = ("cues.tsv", "titles.txt", "nominals.tsv", "outlets.txt", "clause_cues.txt", "noun_cues.txt",
-                 "issuing_verbs.txt")
+                 "issuing_verbs.txt", "document_nouns.txt", "name_particles.txt", "credit_words.txt",
+                 "section_labels.txt")
 
 
 def _data_lines(name: str, path: str | Path | None = None) -> list[str]:
@@ -41,6 +43,10 @@ class Lexicon:
     clause_cues: frozenset[str]
     noun_cues: frozenset[str]
     issuing_verbs: frozenset[str]
+    document_nouns: frozenset[str]  # "a ministry statement", "her memo": their issuer speaks
+    name_particles: frozenset[str]  # lower-case words inside names: "de", "van", "bin"
+    credit_words: frozenset[str]  # photo credits are no names: "Getty Images"
+    section_labels: frozenset[str]  # "UPDATE:", "Q:" label a section, not a speaker
 
     @classmethod
     def load(cls, cues: str | Path | None = None, folder: str | Path | None = None) -> "Lexicon":
@@ -61,7 +67,9 @@ class Lexicon:
             "cues.tsv": [f"{lemma}\t{role}" for lemma, role in self.cues.items()],
             "titles.txt": self.titles, "nominals.tsv": [f"{k}\t{v}" for k, v in self.nominals.items()],
             "outlets.txt": self.outlets, "clause_cues.txt": self.clause_cues, "noun_cues.txt": self.noun_cues,
-            "issuing_verbs.txt": self.issuing_verbs,
+            "issuing_verbs.txt": self.issuing_verbs, "document_nouns.txt": self.document_nouns,
+            "name_particles.txt": self.name_particles, "credit_words.txt": self.credit_words,
+            "section_labels.txt": self.section_labels,
         }
         return {name: "".join(line + "\n" for line in sorted(lines[name])) for name in LEXICON_FILES}
 
@@ -107,6 +115,10 @@ def _parse(lines: dict[str, list[str]], cues_origin: str | None = None) -> Lexic
         clause_cues=frozenset(lines["clause_cues.txt"]),
         noun_cues=frozenset(lines["noun_cues.txt"]),
         issuing_verbs=frozenset(lines["issuing_verbs.txt"]),
+        document_nouns=frozenset(lines["document_nouns.txt"]),
+        name_particles=frozenset(lines["name_particles.txt"]),
+        credit_words=frozenset(lines["credit_words.txt"]),
+        section_labels=frozenset(lines["section_labels.txt"]),
     )
 
 

@@ -63,17 +63,44 @@ def find_quoted(text: str) -> list[Quoted]:
     >>> [t[q.start:q.end] for q in find_quoted(t)]
     ['We will win,']
     """
-    found: list[Quoted] = []
-    stack: list[tuple[str, int, int]] = []  # (mark, start, width)
-    para_start = 0
-    carried: tuple[int, int] | None = None  # (start, width) of a quote still open at a paragraph's end
-
-    def end_paragraph(end: int) -> None:
-        nonlocal carried, stack
-        if stack and stack[0][1] == _first_visible(text, para_start) and stack[0][0] not in _SINGLE:
-            carried = stack[0][1:] if carried is None else carried
+    scan = _Scan(text)
+    for m in _MARKS.finditer(text):
+        raw, i, j = m.group(), m.start(), m.end()
+        if raw == "\n":
+            if text[scan.para_start:i].strip():
+                scan.end_paragraph(i)
+            scan.para_start = j  # blank lines between paragraphs are stepped over once
+        elif raw == "'''":
+            # two marks at once: a single closing before a double ("…a special case,'''"), or
+            # a double opening before a single
+            if scan.stack and scan.stack[-1][0] == "'":
+                scan.mark("'", i, i + 1)
+                scan.mark('"', i + 1, j)
+            else:
+                scan.mark('"', i, i + 2)
+                scan.mark("'", i + 2, j)
         else:
-            carried = None
+            scan.mark({"''": '"', "``": "“"}.get(raw, raw), i, j)
+    scan.end_paragraph(len(text))
+    return scan.found
+
+
+class _Scan:
+    """The state of :func:`find_quoted` as it reads the marks of a text from left to right."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.found: list[Quoted] = []
+        self.stack: list[tuple[str, int, int]] = []  # (mark, start, width) of the marks still open
+        self.para_start = 0
+        self.carried: tuple[int, int] | None = None  # (start, width) of a quote open at a paragraph's end
+
+    def end_paragraph(self, end: int) -> None:
+        text, stack = self.text, self.stack
+        if stack and stack[0][1] == _first_visible(text, self.para_start) and stack[0][0] not in _SINGLE:
+            self.carried = stack[0][1:] if self.carried is None else self.carried
+        else:
+            self.carried = None
             if stack and stack[0][0] not in _SINGLE:
                 # '…," he said. "They separate the families.' and no closing mark: the quotation
                 # began mid-paragraph, so it cannot run on; it ends with its paragraph
@@ -82,11 +109,11 @@ def find_quoted(text: str) -> list[Quoted]:
                 while close > start + width and text[close - 1].isspace():
                     close -= 1
                 if any(c.isalnum() for c in text[start + width : close]):
-                    found.append(Quoted(start + width, close, start, close))
-        stack = []
+                    self.found.append(Quoted(start + width, close, start, close))
+        self.stack = []
 
-    def mark(ch: str, i: int, j: int) -> None:
-        nonlocal carried
+    def mark(self, ch: str, i: int, j: int) -> None:
+        text, stack = self.text, self.stack
         if stack and ch in _DOUBLE_CLOSERS and ch not in _PAIRS[stack[-1][0]]:
             # “… ‘tis … ”: a single mark left open inside a double quotation was an apostrophe
             depth = next((k for k in range(len(stack) - 1, -1, -1)
@@ -98,35 +125,15 @@ def find_quoted(text: str) -> list[Quoted]:
         if stack and ch in _PAIRS[stack[-1][0]] and (ch in _OPENERS_ONLY or _closes(text, i, j) or ch in "”»›"):
             _, start, width = stack.pop()
             if not stack:
-                outer, width = carried if carried is not None else (start, width)
-                carried = None
+                outer, width = self.carried if self.carried is not None else (start, width)
+                self.carried = None
                 if any(c.isalnum() for c in text[outer + width : i]):  # “” and “ ,” quote nothing
-                    found.append(Quoted(outer + width, i, outer, j))
+                    self.found.append(Quoted(outer + width, i, outer, j))
             return
         if ch in _OPENERS_ONLY or (ch in "\"'‘" and _opens(text, i, j)):
-            if carried is not None and not stack and i != _first_visible(text, para_start):
-                carried = None  # the continuation convention needs the mark to open the paragraph
+            if self.carried is not None and not stack and i != _first_visible(text, self.para_start):
+                self.carried = None  # the continuation convention needs the mark to open the paragraph
             stack.append((ch, i, j - i))
-
-    for m in _MARKS.finditer(text):
-        raw, i, j = m.group(), m.start(), m.end()
-        if raw == "\n":
-            if text[para_start:i].strip():
-                end_paragraph(i)
-            para_start = j  # blank lines between paragraphs are stepped over once
-        elif raw == "'''":
-            # two marks at once: a single closing before a double ("…a special case,'''"), or
-            # a double opening before a single
-            if stack and stack[-1][0] == "'":
-                mark("'", i, i + 1)
-                mark('"', i + 1, j)
-            else:
-                mark('"', i, i + 2)
-                mark("'", i + 2, j)
-        else:
-            mark({"''": '"', "``": "“"}.get(raw, raw), i, j)
-    end_paragraph(len(text))
-    return found
 
 
 def trim(text: str, start: int, end: int, chars: str) -> tuple[int, int]:

@@ -22,9 +22,10 @@ from .records import Entity
 from .text import normalize_name
 
 NAME_TYPES = {"PERSON", "ORG", "GPE", "NORP"}
-NAME_PARTICLES = {"de", "da", "di", "del", "della", "der", "den", "van", "von", "ter", "bin", "bint", "al", "el", "la", "le", "du", "dos", "das", "y", "ibn", "abu", "-"}
-CREDIT_WORDS = {"images", "image", "photo", "photos", "getty", "file", "handout", "via", "courtesy", "staff"}
 DESCRIPTION_DEPS = {"compound", "amod", "nmod", "poss", "det"}
+# Subject pronouns after a person's name that tell their gender (object "him"/"her" are left out).
+MALE_PRONOUNS = {"he", "his", "himself"}
+FEMALE_PRONOUNS = {"she", "hers", "herself"}
 MALE_TITLES = {"mr", "sir", "lord", "king", "prince", "father"}
 FEMALE_TITLES = {"mrs", "ms", "miss", "dame", "lady", "queen", "princess"}
 
@@ -107,9 +108,9 @@ class NameTable:
     def _looks_like_person(self, words: list[str]) -> bool:
         """NER's PERSON on a photo credit ("Luis Tato AFP Getty Images") or a title ("Bill C-74")."""
         for word in words:
-            if any(ch.isdigit() for ch in word) or word.lower() in CREDIT_WORDS or self.lexicon.is_outlet(word):
+            if any(ch.isdigit() for ch in word) or word.lower() in self.lexicon.credit_words or self.lexicon.is_outlet(word):
                 return False
-            if word[:1].islower() and word.lower() not in NAME_PARTICLES:
+            if word[:1].islower() and word.lower() not in self.lexicon.name_particles:
                 return False
         return len(words) <= 5
 
@@ -232,9 +233,9 @@ class NameTable:
             for tok in self.doc[at + 1 : end]:
                 if self.in_quote(tok.i):
                     continue  # "She's 13," the prosecutor said: quoted pronouns are someone else
-                if tok.lower_ in ("he", "his", "himself"):
+                if tok.lower_ in MALE_PRONOUNS:
                     counts["male"] += 1
-                elif tok.lower_ in ("she", "hers", "herself"):
+                elif tok.lower_ in FEMALE_PRONOUNS:
                     counts["female"] += 1
         male, female = counts["male"], counts["female"]
         # one pronoun suffices for a full name; a lone word may be a place NER took for a person

@@ -37,8 +37,6 @@ UNKNOWN_GENDER_DOUBT = 30
 SINGLE_WORD_DOUBT = 150
 # Pronoun objects ("told him") that found no antecedent say nothing about whom the words were for.
 UNRESOLVED_PRONOUNS = {"him", "her", "them", "us", "me", "you", "it"}
-DOCUMENT_NOUNS = {"statement", "report", "release", "study", "findings", "document", "letter", "survey", "memo",
-                  "review", "post"}
 
 
 @dataclass(frozen=True)
@@ -222,7 +220,7 @@ class Resolver:
         words = {t.lemma_.lower() for t in mention if t.is_alpha and not t.is_stop}
         head_lemma = head.lemma_.lower()
         nominal_type = self.lexicon.nominals.get(head_lemma)
-        if head_lemma in DOCUMENT_NOUNS:
+        if head_lemma in self.lexicon.document_nouns:
             # "a Russian Defense Ministry statement": the organisation inside speaks
             org = self._org_inside(mention)
             if org is not None:
@@ -243,7 +241,7 @@ class Resolver:
                 best, best_score = g, score
         if best is not None:
             return _resolved(best)
-        if head_lemma in DOCUMENT_NOUNS:
+        if head_lemma in self.lexicon.document_nouns:
             issuer = next((g for c in head.subtree if c.dep_ == "prep" and c.lower_ in ("from", "by", "of")
                            and c.head.i in (head.i, *(a.i for a in head.children if a.dep_ == "acl"))
                            for g in c.children if g.dep_ == "pobj"), None)

@@ -9,6 +9,7 @@ from ..speakers import CONTENT_DEPS, OBJECT_DEPS, SUBJECT_DEPS, apposed_subject
 from .base import (CLAUSE_BREAKS, DASHES, MIN_INDIRECT_WORDS, Context, end_char, has_mark, starts_a_report,
                    trim_chars)
 
+QUESTION_CUES = {"ask", "inquire"}  # "asked workers if they …": the question is the content
 FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
 QUANTIFIERS = {"many", "some", "most", "few", "several", "all", "both", "others", "none"}  # "said many raised …"
 
@@ -115,7 +116,7 @@ def _clause_after_phrase(verb: Token) -> Token | None:
 def _question(verb: Token) -> Token | None:
     """"asked workers if they planned to attend": the question the parser hung on "ask" as an
     adverbial clause."""
-    if verb.lemma_.lower() not in ("ask", "inquire"):
+    if verb.lemma_.lower() not in QUESTION_CUES:
         return None
     return next((c for c in verb.rights if c.dep_ == "advcl"
                  and has_mark(c, "if", "whether")), None)

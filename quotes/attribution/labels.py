@@ -10,8 +10,6 @@ from ..docindex import DocIndex
 from .base import Attribution, Context, kind_of, trim_chars
 
 _LABELLED_LINE = re.compile(r"^[ \t]*([^:\n]{2,60}?):[ \t]+(\S[^\n]*)$", re.MULTILINE)
-NOT_SPEAKER_LABELS = {"update", "note", "editor's note", "editor’s note", "photo", "read more", "watch", "related",
-                      "video", "source", "sources", "correction", "disclosure", "warning", "q", "a"}
 
 
 def labelled_lines(ctx: Context, found: list[Attribution]) -> list[Attribution]:
@@ -25,7 +23,7 @@ def labelled_lines(ctx: Context, found: list[Attribution]) -> list[Attribution]:
     out = []
     for m in _LABELLED_LINE.finditer(text):
         label, (start, end) = m.group(1).strip(), trim_chars(text, *m.span(2))
-        if label.lower() in NOT_SPEAKER_LABELS or ctx.skipped.contains(m.start(1)) or end - start < 10:
+        if label.lower() in ctx.lexicon.section_labels or ctx.skipped.contains(m.start(1)) or end - start < 10:
             continue
         if any(a.start < end and start < a.end for a in found):
             continue
