@@ -6,11 +6,25 @@ speaker and addressee linked to their rows and the source chain drawn as arrows
 Values from articles reach the page only through Jinja's autoescape or ``markupsafe.escape``,
 so a quote holding ``<script>`` shows as text.
 
-Registered by ``quotes.serve.register_plugin`` (not an entry point, so that other Datasette
-instances on the machine are unaffected).
+Datasette loads this module through the ``datasette`` entry point that the package declares
+(``quotes = "quotes.datasette_plugin"``), so a plain ``datasette quotes.db --metadata
+datasette-metadata.json`` gets the same pages as ``quotes serve``. The plugin acts on quotes
+databases only (those holding the tables of :data:`QUOTES_TABLES`); other databases served by
+the same Datasette are left as they are.
+
+Its page template (``quotes/templates/row.html``) and assets (``quotes/static/``) ship in the
+package. Datasette 0.65 looks for a plugin's ``templates/`` and ``static/`` with
+``importlib.resources.files(plugin.__name__)``, which on Python 3.11 refuses a module that is
+not a package (``TypeError``, swallowed): so :func:`prepare_jinja2_environment` and
+:func:`register_routes` add them, at the place and URL (``/-/static-plugins/quotes/``)
+Datasette itself gives them on Python 3.12, where it does find them, and then add nothing.
+
+This module must not import ``datasette.app`` or ``quotes.serve`` at import time: Datasette
+imports it while ``datasette.app`` is still being imported.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,7 +32,14 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode, urlsafe_components
 from markupsafe import Markup
 
-from .serve import STATIC_MOUNT
+PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+STATIC_DIR = PACKAGE_DIR / "static"
+# The name of the package's distribution, which Datasette gives its entry-point plugin: assets
+# are served at /-/static-plugins/quotes/.
+PLUGIN_NAME = "quotes"
+# A database is a quotes database if it holds these (the plugin's queries read all four).
+QUOTES_TABLES = ("quotes", "documents", "speakers", "chain_links")
 
 QUOTE_CARD_SQL = """
 select q.id, q.text, q.kind, q.cue, q.speaker_mention, q.paragraph,
@@ -99,12 +120,63 @@ async def quote_card(datasette: Any, database: str, quote_id: str) -> dict[str, 
     }
 
 
+async def is_quotes_database(datasette: Any, database: str | None) -> bool:
+    """Whether ``database`` is served by ``datasette`` and holds the tables of a quotes database."""
+    if database is None:
+        return False
+    try:
+        db = datasette.get_database(database)
+    except KeyError:
+        return False
+    for table in QUOTES_TABLES:
+        if not await db.table_exists(table):
+            return False
+    return True
+
+
+def found_by_datasette(key: str, path: Path, name: str | None = None) -> bool:
+    """Whether Datasette found ``path`` as this plugin's ``templates_path`` or ``static_path``
+    itself (and, for static files, serves them under ``name``)."""
+    from datasette.plugins import get_plugins
+
+    for plugin in get_plugins():
+        found = plugin[key]
+        if found and Path(found).resolve() == path and (name is None or plugin["name"] == name):
+            return True
+    return False
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    """Put the package's templates after ``--template-dir`` and before Datasette's own."""
+    if found_by_datasette("templates_path", TEMPLATES_DIR):
+        return
+    from jinja2 import ChoiceLoader, FileSystemLoader
+
+    loaders = [FileSystemLoader(str(TEMPLATES_DIR)), env.loader]
+    if datasette.template_dir:
+        loaders.insert(0, FileSystemLoader(datasette.template_dir))
+    env.loader = ChoiceLoader(loaders)
+
+
+@hookimpl
+def register_routes(datasette):
+    """Serve ``quotes/static/`` at ``/-/static-plugins/quotes/``."""
+    if found_by_datasette("static_path", STATIC_DIR, PLUGIN_NAME):
+        return []
+    from datasette.utils.asgi import asgi_static
+
+    return [(rf"^/-/static-plugins/{PLUGIN_NAME}/(?P<path>.*)$", asgi_static(STATIC_DIR))]
+
+
 @hookimpl
 def extra_template_vars(template, database, table, view_name, request, datasette):
     if view_name != "row" or table != "quotes" or request is None:
         return {}
 
     async def inner() -> dict[str, Any]:
+        if not await is_quotes_database(datasette, database):
+            return {}
         (pk,) = urlsafe_components(request.url_vars["pks"])
         return {"quote_card": await quote_card(datasette, database, pk)}
 
@@ -125,11 +197,22 @@ def render_cell(row, value, column, table, database, datasette):
     return highlight(value, start, end)
 
 
-@hookimpl
-def extra_css_urls(datasette):
-    return [datasette.urls.path(f"/{STATIC_MOUNT}/quotes.css")]
+def asset_urls(datasette: Any, database: str | None, filename: str):
+    async def inner() -> list[str]:
+        if not await is_quotes_database(datasette, database):
+            return []
+        return [datasette.urls.static_plugins(PLUGIN_NAME, filename)]
+
+    return inner
 
 
 @hookimpl
-def extra_js_urls(datasette):
-    return [datasette.urls.path(f"/{STATIC_MOUNT}/quotes.js")]
+def extra_css_urls(database, datasette):
+    """``quotes.css`` on the pages of quotes databases (tables, rows, queries)."""
+    return asset_urls(datasette, database, "quotes.css")
+
+
+@hookimpl
+def extra_js_urls(database, datasette):
+    """``quotes.js`` (folds the column descriptions) on the pages of quotes databases."""
+    return asset_urls(datasette, database, "quotes.js")

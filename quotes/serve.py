@@ -1,10 +1,15 @@
 """Publish a quotes database with Datasette, read-only, with this package's metadata and pages.
 
 ``make_datasette(path)`` builds the ``Datasette`` instance (used by ``serve`` and by in-process
-tests); ``serve(path)`` runs it on loopback. The metadata lives in ``datasette-metadata.json`` at
-the repository root, shipped inside the package as ``quotes/templates/datasette-metadata.json``
-(a symlink to it), and names its database ``quotes``: that entry is renamed to whatever the
-served file is called, so its descriptions and canned queries always apply.
+tests); ``serve(path)`` runs it on loopback; ``quotes serve`` (quotes/cli.py) is its command. The
+metadata lives in ``datasette-metadata.json`` at the repository root, shipped inside the package
+as ``quotes/templates/datasette-metadata.json`` (a symlink to it), and names its database
+``quotes``: that entry is renamed to whatever the served file is called, so its descriptions and
+canned queries always apply.
+
+The pages (quote card, highlighted paragraphs, CSS and JS) come from ``quotes.datasette_plugin``,
+which Datasette loads through the package's ``datasette`` entry point, as it does for
+``datasette quotes.db --metadata datasette-metadata.json``: both give the same pages.
 """
 from __future__ import annotations
 
@@ -17,10 +22,6 @@ from typing import Any
 
 from datasette.app import Datasette
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
-STATIC_DIR = PACKAGE_DIR / "static"
-STATIC_MOUNT = "quotes-static"
 METADATA_RESOURCE = "templates/datasette-metadata.json"
 
 
@@ -64,12 +65,18 @@ def checkpoint(db_path: str | Path) -> None:
 
 
 def register_plugin() -> None:
-    """Register quotes.datasette_plugin with Datasette's plugin manager (once per process)."""
+    """Make sure Datasette's plugin manager has quotes.datasette_plugin, exactly once.
+
+    Importing ``datasette.plugins`` loads it through the ``datasette`` entry point when the
+    package is installed. Only when it is not (the package imported from a checkout that was
+    never installed, or entry points switched off, as Datasette does when
+    ``sys._called_from_test`` is set) is it registered here, under the same name.
+    """
     from datasette.plugins import pm
 
     from . import datasette_plugin
 
-    if not pm.is_registered(datasette_plugin):
+    if not pm.is_registered(datasette_plugin) and pm.get_plugin("quotes") is None:
         pm.register(datasette_plugin, name="quotes")
 
 
@@ -80,7 +87,7 @@ def make_datasette(
     metadata: dict[str, Any] | None = None,
     settings: dict[str, Any] | None = None,
 ) -> Datasette:
-    """A Datasette serving ``db_path`` read-only with the package's metadata, templates and plugin.
+    """A Datasette serving ``db_path`` read-only with the package's metadata and plugin.
 
     By default the file is opened immutable (``datasette -i``): fastest, and right for a finished
     database. ``live=True`` opens it read-only but not immutable, for browsing while
@@ -96,8 +103,6 @@ def make_datasette(
     return Datasette(
         **files,
         metadata=metadata_for(path, metadata),
-        template_dir=str(TEMPLATES_DIR),
-        static_mounts=[(STATIC_MOUNT, str(STATIC_DIR))],
         settings=settings,
     )
 
@@ -117,19 +122,3 @@ def serve(
     datasette = make_datasette(db_path, live=live)
     uvicorn.run(datasette.app(), host=host, port=port, log_level=log_level, lifespan="on", workers=1)
 
-
-def main(argv: list[str] | None = None) -> None:
-    """``python -m quotes.serve DB [--host H] [--port P] [--live]``, for when the CLI is not at hand."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m quotes.serve", description=main.__doc__)
-    parser.add_argument("db")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8001)
-    parser.add_argument("--live", action="store_true", help="the database is still being written")
-    args = parser.parse_args(argv)
-    serve(args.db, host=args.host, port=args.port, live=args.live)
-
-
-if __name__ == "__main__":
-    main()

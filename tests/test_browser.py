@@ -26,7 +26,7 @@ SCRIPT_QUOTE = "“<script>alert(1)</script> is not an answer to the crisis,” 
 MISTURA = "Staffan de Mistura"
 CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium") if p and os.path.exists(p)), None)
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")]
 
 
 def free_port() -> int:
@@ -36,23 +36,20 @@ def free_port() -> int:
 
 
 def serve_command(db: Path, port: int) -> list[str]:
-    """``quotes serve`` when the console script is installed, else the module entry point."""
+    """``quotes serve``: the console script when it is installed, else ``python -m quotes serve``."""
     quotes_cli = shutil.which("quotes")
-    if quotes_cli:
-        return [quotes_cli, "serve", str(db), "--host", "127.0.0.1", "--port", str(port)]
-    return [sys.executable, "-m", "quotes.serve", str(db), "--host", "127.0.0.1", "--port", str(port)]
+    command = [quotes_cli] if quotes_cli else [sys.executable, "-m", "quotes"]
+    return [*command, "serve", str(db), "--host", "127.0.0.1", "--port", str(port)]
 
 
 @pytest.fixture(scope="module")
-def articles():
-    import quotes
-
+def articles(extractor):
     seed_text = SEED.read_text(encoding="utf-8")
     documents = [
         Document(seed_text, id="sochi-idlib", title=seed_text.splitlines()[0]),
         Document(SCRIPT_QUOTE, id="script-test", title="Script test"),
     ]
-    return list(quotes.Extractor().pipe(documents))
+    return list(extractor.pipe(documents))
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +94,7 @@ def rendered_dom(url: str, tmp_path: Path) -> str:
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
@@ -113,6 +111,8 @@ def test_quotes_table_shows_speakers(server, tmp_path):
     dom = rendered_dom(f"{server}/quotes/quotes", tmp_path)
     assert MISTURA in dom
     assert 'class="rows-and-columns"' in dom
+    # quotes.js, served from /-/static-plugins/quotes/, ran: it folds the column descriptions.
+    assert '<details class="column-descriptions-fold">' in dom
 
 
 def test_search_finds_the_envoys_quote(server, tmp_path):

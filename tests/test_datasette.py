@@ -1,4 +1,5 @@
-"""Datasette on a quotes database, in process: pages, search, canned queries, JSON, escaping.
+"""Datasette on a quotes database, in process: pages, search, canned queries, JSON, escaping;
+and the same pages from a plain ``datasette`` given the same files, in process and as a command.
 
 The database is built from the bundled fixtures with the real Extractor; expected values are
 taken from the extracted articles, not copied from a previous run.
@@ -6,8 +7,12 @@ taken from the extracted articles, not copied from a previous run.
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
+import re
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import quote as urlquote
 
@@ -18,6 +23,7 @@ from quotes.serve import database_name, load_metadata, make_datasette
 from quotes.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
+METADATA_FILE = ROOT / "datasette-metadata.json"
 SEED = ROOT / "fixtures" / "sochi-idlib-article.txt"
 ARTICLES = ROOT / "fixtures" / "articles"
 SCRIPT_QUOTE = "“<script>alert(1)</script> is not an answer to the crisis,” Jane Doe, a city councillor, told reporters on Monday."
@@ -25,8 +31,7 @@ MISTURA = "Staffan de Mistura"
 
 
 @pytest.fixture(scope="module")
-def articles() -> list[Article]:
-    import quotes
+def articles(extractor) -> list[Article]:
     from quotes.readers import read_inputs
 
     seed_text = SEED.read_text(encoding="utf-8")
@@ -35,7 +40,7 @@ def articles() -> list[Article]:
         *[d for d in read_inputs([str(ARTICLES)]) if isinstance(d, Document)],
         Document(SCRIPT_QUOTE, id="script-test", title="<b>Injected</b> title", url="javascript:alert(2)"),
     ]
-    return list(quotes.Extractor().pipe(documents))
+    return list(extractor.pipe(documents))
 
 
 @pytest.fixture(scope="module")
@@ -225,8 +230,13 @@ def test_metadata_follows_the_database_name(ds, db):
     assert "quotes_by_speaker" in ds.metadata("queries", database=db)
 
 
-def test_packaged_metadata_is_the_repository_file():
-    assert load_metadata() == json.loads((ROOT / "datasette-metadata.json").read_text("utf-8"))
+def test_served_metadata_is_the_repository_file_under_the_database_name(db_path, db):
+    """What `quotes serve` publishes is datasette-metadata.json, its one database entry renamed
+    to the file's name, nothing added, dropped or changed."""
+    expected = json.loads(METADATA_FILE.read_text("utf-8"))
+    expected["databases"] = {db: expected["databases"]["quotes"]}
+    # A fresh instance: Datasette adds "name" to a canned query's entry once it is used.
+    assert make_datasette(db_path).metadata() == expected
 
 
 def test_serving_sees_rows_still_in_the_write_ahead_log(tmp_path, articles):
@@ -287,3 +297,205 @@ def test_reading_while_an_extraction_writes_never_meets_a_lock(tmp_path, article
     seen = len(asyncio.run(ds.client.get("/busy/documents.json?_shape=array&_size=max")).json())
     assert set(statuses) == {200} and len(statuses) > 1
     assert seen == len(copies)
+
+
+# A plain Datasette on the same files: `datasette quotes.db --metadata datasette-metadata.json`.
+
+
+@pytest.fixture(scope="module")
+def quotes_db(tmp_path_factory, articles) -> Path:
+    """The same database under the name datasette-metadata.json gives its entry (``quotes``)."""
+    path = tmp_path_factory.mktemp("plain-datasette") / "quotes.db"
+    with Store(path) as store:
+        list(store.add_many(articles))
+    return path
+
+
+@pytest.fixture(scope="module")
+def plain_ds(quotes_db):
+    """Built as the ``datasette`` command builds it from those files: no template_dir, no static
+    mounts, no hand-registered plugin; the pages must come from the entry point."""
+    from datasette.app import Datasette
+
+    return Datasette(files=[str(quotes_db)], metadata=json.loads(METADATA_FILE.read_text("utf-8")))
+
+
+@pytest.fixture(scope="module")
+def served_ds(quotes_db):
+    return make_datasette(quotes_db)
+
+
+def page(ds, path: str) -> str:
+    response = asyncio.run(ds.client.get(path))
+    assert response.status_code == 200, (path, response.status_code, response.text[:500])
+    # The only thing that differs between two renderings of the same page.
+    return re.sub(r"Queries took [0-9.]+ms", "Queries took ?ms", response.text)
+
+
+def quote_card(html: str) -> str:
+    (card,) = re.findall(r'<section class="quote-card">.*?</section>', html, re.DOTALL)
+    return card
+
+
+def test_the_plugin_is_loaded_once_through_the_entry_point(served_ds):
+    from datasette.plugins import get_plugins, pm
+
+    import quotes.datasette_plugin as plugin
+
+    assert plugin in dict(pm.list_plugin_distinfo())  # loaded by the entry point, not by hand
+    assert pm.get_name(plugin) == "quotes"
+    same_file = [p for p in pm.get_plugins() if getattr(p, "__file__", None) == plugin.__file__]
+    assert same_file == [plugin]
+    make_datasette(served_ds.databases["quotes"].path)  # a second instance registers nothing
+    assert [p["name"] for p in get_plugins()].count("quotes") == 1
+
+
+def test_plain_datasette_shows_the_same_quote_pages(plain_ds, served_ds, quotes_db, articles):
+    ids = [r[0] for r in sqlite3.connect(quotes_db).execute("SELECT id FROM quotes ORDER BY id")]
+    assert len(ids) == sum(len(a.quotes) for a in articles)
+    for quote_id in ids:
+        path = quote_row_path("quotes", quote_id)
+        plain = page(plain_ds, path)
+        assert plain == page(served_ds, path), path
+        assert '<mark class="quote">' in quote_card(plain), path
+    quote = next(q for q in articles[0].quotes if q.speaker == MISTURA)
+    (quote_id,) = sqlite3.connect(quotes_db).execute(
+        "SELECT id FROM quotes WHERE document_id = 'sochi-idlib' AND start = ?", (quote.start,)
+    ).fetchone()
+    card = quote_card(page(plain_ds, quote_row_path("quotes", quote_id)))
+    assert f'<mark class="quote">{quote.text}</mark>' in card
+    assert f'">{MISTURA}</a>' in card
+
+
+def test_plain_datasette_highlights_paragraph_cells_and_serves_the_assets(plain_ds, served_ds):
+    for path in ("/quotes/quotes?_size=max", "/quotes/quote_view?_search=constitutional"):
+        assert page(plain_ds, path) == page(served_ds, path), path
+    table = page(plain_ds, "/quotes/quotes?_size=max")
+    cells = re.findall(r'<td class="col-paragraph type-\w+">(.*?)</td>', table, re.DOTALL)
+    assert cells and all('<mark class="quote">' in cell for cell in cells)
+    for name, tag in (("quotes.css", '<link rel="stylesheet" href="{}">'), ("quotes.js", '<script src="{}"></script>')):
+        url = f"/-/static-plugins/quotes/{name}"
+        assert table.count(tag.format(url)) == 1, name
+        asset = (ROOT / "quotes" / "static" / name).read_text("utf-8")
+        for ds in (plain_ds, served_ds):
+            assert page(ds, url) == asset, name
+
+
+def test_every_asset_is_served_locally(plain_ds, quotes_db):
+    """Stylesheets and scripts come from the server itself (Datasette's and the plugin's), none
+    from a CDN, and every one of them is there."""
+    quote_id = sqlite3.connect(quotes_db).execute("SELECT id FROM quotes LIMIT 1").fetchone()[0]
+    assets = set()
+    for path in ("/", "/quotes", "/quotes/quotes", "/quotes/quote_view", quote_row_path("quotes", quote_id),
+                 "/quotes/most_quoted_speakers", "/quotes?sql=select+1"):
+        html = page(plain_ds, path)
+        assets |= set(re.findall(r'<link rel="stylesheet" href="([^"]+)"', html))
+        assets |= set(re.findall(r'<script[^>]* src="([^"]+)"', html))
+    assert {"/-/static-plugins/quotes/quotes.css", "/-/static-plugins/quotes/quotes.js"} <= assets
+    for url in assets:
+        assert url.startswith("/") and not url.startswith("//"), url
+        page(plain_ds, url)
+
+
+def test_plain_datasette_has_the_same_canned_queries(plain_ds, served_ds):
+    queries = load_metadata()["databases"]["quotes"]["queries"]
+    canned = asyncio.run(plain_ds.get_canned_queries("quotes", None))
+    assert canned == asyncio.run(served_ds.get_canned_queries("quotes", None))
+    assert {name: {k: v for k, v in q.items() if k != "name"} for name, q in canned.items()} == queries
+    database_page = page(plain_ds, "/quotes")
+    params = {"speaker": MISTURA, "conduit": "Reuters", "term": "constitutional committee"}
+    for name, query in queries.items():
+        assert f'href="/quotes/{name}"' in database_page, name
+        args = "&".join(f"{p}={urlquote(params[p])}" for p in re.findall(r":(\w+)", query["sql"]))
+        path = f"/quotes/{name}?{args}"
+        assert page(plain_ds, path) == page(served_ds, path), name
+        rows = asyncio.run(plain_ds.client.get(f"/quotes/{name}.json?_shape=array&{args}")).json()
+        assert rows, name
+
+
+def test_datasette_immutable_gives_every_page_of_quotes_serve(quotes_db):
+    """``datasette -i quotes.db --metadata datasette-metadata.json`` is what ``quotes serve`` runs,
+    and ``datasette quotes.db ...`` what ``quotes serve --live`` runs, down to the index page."""
+    from datasette.app import Datasette
+
+    # Fresh instances on both sides: Datasette adds "name" to a canned query's metadata once used.
+    metadata = json.loads(METADATA_FILE.read_text("utf-8"))
+    pairs = [
+        (Datasette(immutables=[str(quotes_db)], metadata=metadata), make_datasette(quotes_db)),
+        (Datasette(files=[str(quotes_db)], metadata=copy.deepcopy(metadata)), make_datasette(quotes_db, live=True)),
+    ]
+    for plain, served in pairs:
+        for path in ("/", "/quotes", "/quotes/quotes", "/-/metadata.json"):
+            assert page(plain, path) == page(served, path), path
+
+
+def test_the_plugin_leaves_other_databases_alone(tmp_path, plain_ds):
+    """Installed as an entry point, the plugin is in every Datasette of the environment."""
+    from datasette.app import Datasette
+
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE quotes (id TEXT PRIMARY KEY, paragraph TEXT)")
+    conn.execute("INSERT INTO quotes VALUES ('a', 'not from the quotes package')")
+    conn.commit()
+    conn.close()
+    ds = Datasette(files=[str(other)])
+    for path in ("/other/quotes", "/other/quotes/a"):
+        html = page(ds, path)
+        assert "static-plugins/quotes" not in html and "quote-card" not in html, path
+
+
+def run_datasette(db: Path, path: str) -> subprocess.CompletedProcess:
+    """``datasette DB --metadata datasette-metadata.json --get PATH``: a request, no server."""
+    return subprocess.run(
+        [sys.executable, "-m", "datasette", db.name, "--metadata", str(METADATA_FILE), "--get", path],
+        cwd=db.parent, capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+@pytest.mark.slow
+def test_the_datasette_command_shows_the_quote_card(quotes_db, articles):
+    quote = next(q for q in articles[0].quotes if q.speaker == MISTURA)
+    conn = sqlite3.connect(quotes_db)
+    quote_id, speaker_id = conn.execute(
+        "SELECT id, speaker_id FROM quotes WHERE document_id = 'sochi-idlib' AND start = ?", (quote.start,)
+    ).fetchone()
+    conn.close()
+    result = run_datasette(quotes_db, quote_row_path("quotes", quote_id))
+    assert result.returncode == 0, result.stderr[-2000:]
+    card = quote_card(result.stdout)
+    assert f'<mark class="quote">{quote.text}</mark>' in card
+    assert f'href="/quotes/speakers/{speaker_id}">{MISTURA}</a>' in card
+    assert '<link rel="stylesheet" href="/-/static-plugins/quotes/quotes.css">' in result.stdout
+    css = run_datasette(quotes_db, "/-/static-plugins/quotes/quotes.css")
+    assert css.returncode == 0, css.stderr[-2000:]
+    assert css.stdout.rstrip("\n") == (ROOT / "quotes" / "static" / "quotes.css").read_text("utf-8").rstrip("\n")
+
+
+@pytest.mark.slow
+def test_make_datasette_registers_the_plugin_when_no_entry_point_loaded_it(quotes_db):
+    """As when the package is imported from a checkout that was never installed."""
+    code = """
+import asyncio, json, sys
+sys._called_from_test = True  # Datasette then loads no entry points
+from datasette.plugins import pm
+assert pm.get_plugin("quotes") is None
+from quotes.serve import make_datasette
+ds = make_datasette(sys.argv[1])
+make_datasette(sys.argv[1])
+html = asyncio.run(ds.client.get(sys.argv[2])).text
+css = asyncio.run(ds.client.get("/-/static-plugins/quotes/quotes.css"))
+import quotes.datasette_plugin as plugin
+ours = [pm.get_name(p) for p in pm.get_plugins() if getattr(p, "__file__", None) == plugin.__file__]
+print(json.dumps({"plugins": ours, "html": html, "css": css.status_code}))
+"""
+    quote_id = sqlite3.connect(quotes_db).execute("SELECT id FROM quotes LIMIT 1").fetchone()[0]
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(quotes_db), quote_row_path("quotes", quote_id)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = json.loads(result.stdout)
+    assert out["plugins"] == ["quotes"]
+    assert '<mark class="quote">' in quote_card(out["html"])
+    assert out["css"] == 200
