@@ -3,42 +3,57 @@
 Heavy modules (spaCy, the extractor, the store, Datasette, Dask) are imported inside the
 commands that need them, so ``quotes --help`` answers at once.
 
-``quotes extract`` is one stream: read inputs -> skip documents already stored -> extract
-(in this process, in spaCy worker processes or on Dask) -> one writer (SQLite and/or JSON
-lines). Progress goes to stderr, results to the files named, so ``--jsonl -`` can be piped.
+``quotes extract`` is :func:`quotes.run.extract_to` (read inputs -> skip documents already
+stored -> extract -> one writer) with a :class:`TerminalReporter`. Progress goes to stderr,
+results to the files named, so ``--jsonl -`` can be piped.
 """
 from __future__ import annotations
 
-import functools
-import json
 import os
-import signal
 import sys
-from collections.abc import Iterable, Iterator
-from contextlib import ExitStack
-from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from quotes.readers import InputError, read_inputs
-from quotes.records import Article, Document, DocumentError
+from quotes import __version__
+from quotes.records import DocumentError
+from quotes.run import Counts, Reporter, extract_to, load_extractor
 
 if TYPE_CHECKING:
     from quotes import Extractor
-    from quotes.store import Store
+
+__all__ = ["cli", "load_extractor"]
 
 EXIT_INPUT_ERRORS = 1
 REPORT_BUGS_TO = "the quotes issue tracker"
 EXIT_INTERRUPTED = 130  # the shell's convention for "ended by SIGINT"
 
-# Below this many documents a progress bar only flickers.
-PROGRESS_MIN_DOCUMENTS = 20
-
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="quotes", message="%(prog)s %(version)s",
+                      help="Show the version and exit.")
 def cli() -> None:
     """Who said what, to whom, and through whom: quotes in English news."""
+
+
+def _check_cues(ctx: click.Context, param: click.Parameter, path: str | None) -> str | None:
+    """Read the cue list now, so that a bad one is one line naming the file."""
+    if path is None:
+        return None
+    from quotes.lexicon import Lexicon
+
+    try:
+        Lexicon.load(cues=path)
+    except (ValueError, OSError) as exc:  # an unknown role, a line without a tab, not UTF-8
+        message = str(exc)
+        raise click.BadParameter(message if message.startswith(path) else f"{path}: {message}", ctx, param) from exc
+    return path
+
+
+cues_option = click.option(
+    "--cues", type=click.Path(exists=True, dir_okay=False), callback=_check_cues, metavar="FILE",
+    help="Cue lexicon to use instead of the bundled one: a TSV of lemma<TAB>role "
+         "(roles: speech, tell, write, conduit, belief, phrase, direct, directive).")
 
 
 # --- extract ---------------------------------------------------------------------------------
@@ -55,6 +70,7 @@ def cli() -> None:
 @click.option("--n-process", type=click.IntRange(min=1), default=1, show_default=True,
               help="spaCy worker processes.")
 @click.option("--model", default=None, help="spaCy pipeline to load (default: the extractor's own).")
+@cues_option
 @click.option("--dask", "dask_address", default=None, metavar="ADDRESS|local:N",
               help="Extract on a Dask scheduler at ADDRESS, or on a local cluster of N workers.")
 @click.option("--force", is_flag=True,
@@ -66,6 +82,7 @@ def extract(
     batch_size: int,
     n_process: int,
     model: str | None,
+    cues: str | None,
     dask_address: str | None,
     force: bool,
 ) -> None:
@@ -85,247 +102,89 @@ def extract(
         raise click.UsageError("say where the quotes go: --jsonl OUT (or '-') and/or --db DB")
     if dask_address and n_process > 1:
         raise click.UsageError("--n-process applies to local extraction; with --dask the cluster's workers do the work")
-    run = ExtractRun(batch_size=batch_size, n_process=n_process, model=model, dask_address=dask_address, force=force)
-    status = run.execute(inputs, jsonl_path=jsonl_path, db_path=db_path)
-    sys.exit(status)
+    if dask_address and cues:
+        raise click.UsageError("--cues applies to local extraction for now: the Dask workers load the bundled cue list")
+    if not dask_address:
+        # Load before anything is opened, so a model spaCy cannot find is one clear line;
+        # extract_to takes the same extractor from load_extractor's cache.
+        _load_or_fail(model, cues)
+    counts = extract_to(inputs, db=db_path, jsonl=jsonl_path, batch_size=batch_size, n_process=n_process,
+                        model=model, cues=cues, dask=dask_address, force=force,
+                        reporter=TerminalReporter(keeps_tracebacks=bool(db_path)))
+    sys.exit(exit_status(counts))
 
 
-@dataclass
-class Counts:
-    """What one ``extract`` run did, for the closing summary."""
-
-    read: int = 0
-    errors: int = 0
-    statuses: dict[str, int] = field(default_factory=dict)
-    quotes: int = 0
-    speakers: set[str] = field(default_factory=set)
-
-    @property
-    def done(self) -> int:
-        """Documents finished: written, stored or found unchanged."""
-        return sum(self.statuses.values())
+def exit_status(counts: Counts) -> int:
+    """130 after Ctrl-C, 1 when any input or document failed, else 0."""
+    if counts.interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_INPUT_ERRORS if counts.errors else 0
 
 
-class StopRequest:
-    """Turns the first SIGINT into a request to stop after the current batch.
+class TerminalReporter(Reporter):
+    """What ``quotes extract`` prints on stderr: notes and errors above a progress bar (when
+    stderr is a terminal), then the summary."""
 
-    The second SIGINT raises KeyboardInterrupt as usual. Worker processes forked by spaCy
-    inherit the handler; it ignores the signal there so only the main process decides.
-    """
-
-    def __init__(self) -> None:
-        self.requested = False
-        self._pid = os.getpid()
-        self._previous: Any = None
-
-    def __enter__(self) -> StopRequest:
-        try:
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-        except ValueError:  # not the main thread: leave Ctrl-C as it is
-            self._previous = None
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-
-    def _handle(self, signum: int, frame: object) -> None:
-        if os.getpid() != self._pid:
-            return
-        if self.requested:
-            raise KeyboardInterrupt
-        self.requested = True
-        _say("interrupt: finishing the current batch; press Ctrl-C again to abort at once")
-
-
-class ExtractRun:
-    """One ``quotes extract``: a single stream from the readers to a single writer."""
-
-    def __init__(self, batch_size: int = 32, n_process: int = 1, model: str | None = None,
-                 dask_address: str | None = None, force: bool = False) -> None:
-        self.batch_size = batch_size
-        self.n_process = n_process
-        self.model = model
-        self.dask_address = dask_address
-        self.force = force
-        self.counts = Counts()
-        self._pending_errors: list[tuple[str, str, DocumentError | None]] = []
-        self.db_path: str | None = None
+    def __init__(self, keeps_tracebacks: bool) -> None:
+        self.keeps_tracebacks = keeps_tracebacks  # a database's errors table holds them
         self._progress: Any = None
 
-    def execute(self, inputs: Iterable[str], jsonl_path: str | None, db_path: str | None) -> int:
-        """Run and print the summary; returns the exit status."""
-        interrupted = False
-        self.db_path = db_path
-        extractor = None if self.dask_address else _load_or_fail(self.model)
-        with ExitStack() as stack:
-            store = None
-            if db_path:
-                from quotes.store import Store
-
-                store = Store(db_path)
-                stack.callback(store.close)
-            out = _open_output(jsonl_path, stack) if jsonl_path else None
-            self._progress = self._progress_bar()
-            stack.callback(self._progress.close)
-            stop = stack.enter_context(StopRequest())
-            try:
-                self._write(self._articles(self._documents(inputs, store, stop), extractor), store, out)
-            except KeyboardInterrupt:
-                # Second Ctrl-C: the batch in flight is rolled back by the store's transaction.
-                interrupted = True
-                _say("aborted")
-            except self._cluster_errors() as exc:
-                # A lost worker or a model that does not load: what was stored stays stored.
-                origin = getattr(exc, "first_origin", None) or (self.dask_address or "dask")
-                self.counts.errors += 1
-                self._pending_errors.append((origin, str(exc), None))
-                self._echo(f"error: {exc}")
-            finally:
-                self._flush_errors(store)
-            interrupted = interrupted or stop.requested
-            self._progress.close()
-            self._summarize(store, interrupted)
-        if interrupted:
-            return EXIT_INTERRUPTED
-        return EXIT_INPUT_ERRORS if self.counts.errors else 0
-
-    # The stream, from first stage to last.
-
-    def _documents(self, inputs: Iterable[str], store: Store | None, stop: StopRequest) -> Iterator[Document]:
-        """Readable documents that need extraction; errors and unchanged documents stop here."""
-        for item in read_inputs(list(inputs), on_skip=self._note):
-            if stop.requested:
-                return
-            if isinstance(item, InputError):
-                self.counts.errors += 1
-                self._pending_errors.append((item.origin, item.message, None))
-                self._echo(f"error: {item.origin}: {item.message}")
-                continue
-            self.counts.read += 1
-            if store is not None and not self.force and store.is_current(item):
-                self._count("unchanged")
-                continue
-            yield item
-
-    def _articles(self, documents: Iterator[Document], extractor: Extractor | None) -> Iterator[Article]:
-        if extractor is None:
-            from quotes.distributed import extract_on_dask
-
-            return extract_on_dask(documents, self.dask_address, batch_size=self.batch_size, model=self.model)
-        return extractor.pipe(documents, batch_size=self.batch_size, n_process=self.n_process, on_error="yield")
-
-    def _write(self, extracted: Iterator[Article | DocumentError], store: Store | None, out: IO[str] | None) -> None:
-        articles = self._report_failures(extracted)
-        results: Iterable[tuple[Article, str]]
-        if store is not None:
-            results = store.add_many(articles, batch_size=self.batch_size,
-                                     on_error=functools.partial(self._document_failed, recorded=True))
-        else:
-            results = ((article, "written") for article in articles)
-        for article, status in results:
-            if status == "failed":
-                continue
-            if out is not None:
-                out.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
-            self.counts.quotes += len(article.quotes)
-            self.counts.speakers.update(q.speaker for q in article.quotes if q.speaker)
-            self._count(status)
-            # add_many yields only after a batch committed, so this write is not nested in it.
-            self._flush_errors(store)
-        if out is not None:
-            out.flush()
-
-    def _cluster_errors(self) -> tuple[type[BaseException], ...]:
-        if not self.dask_address:
-            return ()
-        from quotes.distributed import PartitionError
-
-        return (PartitionError,)
-
-    # Reporting.
-
-    def _report_failures(self, extracted: Iterator[Article | DocumentError]) -> Iterator[Article]:
-        for result in extracted:
-            if isinstance(result, DocumentError):
-                self._document_failed(result)
-            else:
-                yield result
-
-    def _document_failed(self, error: DocumentError, recorded: bool = False) -> None:
-        """One document could not be extracted or stored: say so in one line and go on."""
-        self.counts.errors += 1
-        self._progress.update(1)
-        message = f"{error.stage} failed: {error.error_type}: {error.message}"
-        if not recorded:
-            self._pending_errors.append((error.origin, message, error))
-        if error.data_error:
-            self._echo(f"error: {error.origin}: {message}")
-        else:
-            where = "its traceback is in the errors table" if self.db_path else "run with --db to keep its traceback"
-            self._echo(f"error: {error.origin}: {message} (a bug in quotes: please report it to {REPORT_BUGS_TO} "
-                       f"with this document; {where})")
-
-    def _count(self, status: str) -> None:
-        self.counts.statuses[status] = self.counts.statuses.get(status, 0) + 1
-        self._progress.update(1)
-
-    def _flush_errors(self, store: Store | None) -> None:
-        if store is not None:
-            for origin, message, error in self._pending_errors:
-                store.record_error(origin, message, error)
-        self._pending_errors.clear()
-
-    def _progress_bar(self) -> Any:
+    def started(self) -> None:
         from tqdm import tqdm
 
-        return tqdm(unit="doc", file=sys.stderr, disable=not sys.stderr.isatty(), dynamic_ncols=True,
-                    delay=1.0, desc="extracting")
+        self._progress = tqdm(unit="doc", file=sys.stderr, disable=not sys.stderr.isatty(), dynamic_ncols=True,
+                              delay=1.0, desc="extracting")
+
+    def note(self, message: str) -> None:
+        self._echo(f"note: {message}")
+
+    def error(self, origin: str | None, message: str, error: DocumentError | None) -> None:
+        line = f"error: {message}" if origin is None else f"error: {origin}: {message}"
+        if error is not None and not error.data_error:
+            where = "its traceback is in the errors table" if self.keeps_tracebacks else "run with --db to keep its traceback"
+            line += f" (a bug in quotes: please report it to {REPORT_BUGS_TO} with this document; {where})"
+        self._echo(line)
+
+    def progress(self) -> None:
+        self._progress.update(1)
+
+    def stopping(self) -> None:
+        _say("interrupt: finishing the current batch; press Ctrl-C again to abort at once")
+
+    def aborted(self) -> None:
+        _say("aborted")
+
+    def ended(self) -> None:
+        self._progress.close()
+
+    def finished(self, counts: Counts, database: dict[str, int] | None) -> None:
+        order = ["added", "updated", "unchanged", "written"]
+        statuses = counts.statuses
+        parts = [f"{statuses[s]} {s}" for s in order + sorted(set(statuses) - set(order)) if statuses.get(s)]
+        line = (f"{_plural(counts.read, 'document')} read ({', '.join(parts) or 'none done'}); "
+                f"{_plural(counts.quotes, 'quote')}, {_plural(len(counts.speakers), 'speaker')}; "
+                f"{_plural(counts.errors, 'error')}")
+        if counts.interrupted:
+            _say(f"interrupted after {_plural(counts.done, 'document')} done: {line}")
+            if database is not None:
+                _say("run the same command again to continue: stored documents are skipped")
+        else:
+            _say(f"done: {line}")
+        if database is not None:
+            _say("database: " + ", ".join(f"{_plural(database[k], k.rstrip('s'))}"
+                                          for k in ("documents", "quotes", "speakers", "errors") if k in database))
 
     def _echo(self, message: str) -> None:
         from tqdm import tqdm
 
         tqdm.write(message, file=sys.stderr)
 
-    def _note(self, message: str) -> None:
-        self._echo(f"note: {message}")
 
-    def _summarize(self, store: Store | None, interrupted: bool) -> None:
-        c = self.counts
-        order = ["added", "updated", "unchanged", "written"]
-        parts = [f"{c.statuses[s]} {s}" for s in order + sorted(set(c.statuses) - set(order)) if c.statuses.get(s)]
-        line = (f"{_plural(c.read, 'document')} read ({', '.join(parts) or 'none done'}); "
-                f"{_plural(c.quotes, 'quote')}, {_plural(len(c.speakers), 'speaker')}; {_plural(c.errors, 'error')}")
-        if interrupted:
-            _say(f"interrupted after {_plural(c.done, 'document')} done: {line}")
-            if store is not None:
-                _say("run the same command again to continue: stored documents are skipped")
-        else:
-            _say(f"done: {line}")
-        if store is not None:
-            totals = store.summary()
-            _say("database: " + ", ".join(f"{_plural(totals[k], k.rstrip('s'))}" for k in ("documents", "quotes", "speakers", "errors") if k in totals))
-
-
-@functools.lru_cache(maxsize=4)
-def load_extractor(model: str | None = None) -> Extractor:
-    """The extractor for ``model``, loaded once per process (loading costs seconds)."""
-    from quotes import Extractor
-
-    return Extractor(model=model) if model else Extractor()
-
-
-def _load_or_fail(model: str | None) -> Extractor:
+def _load_or_fail(model: str | None, cues: str | None = None) -> Extractor:
     try:
-        return load_extractor(model)
+        return load_extractor(model, cues)
     except OSError as exc:  # spaCy's "can't find model"
         raise click.ClickException(f"cannot load the spaCy model {model!r}: {exc}") from exc
-
-
-def _open_output(path: str, stack: ExitStack) -> IO[str]:
-    if path == "-":
-        return click.get_text_stream("stdout", encoding="utf-8")
-    return stack.enter_context(open(path, "w", encoding="utf-8", newline="\n"))
 
 
 def _plural(n: int, noun: str) -> str:
@@ -348,10 +207,11 @@ def _say(message: str) -> None:
 @click.option("--n-process", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes (with --no-baseline: textacy's baseline needs the parses in this process).")
 @click.option("--model", default=None, help="spaCy pipeline to load (default: the extractor's own).")
+@cues_option
 @click.option("--baseline/--no-baseline", default=True, show_default=True,
               help="Also score textacy's direct_quotations on the same texts, for comparison.")
 def evaluate(gold: str, speaker_key: str, pred_path: str | None, n_process: int, model: str | None,
-             baseline: bool) -> None:
+             cues: str | None, baseline: bool) -> None:
     """Extract the documents of GOLD.jsonl and score the quotes against its annotations.
 
     GOLD.jsonl is in the format of the project's evaluation data: one {"id", "text", "quotes"}
@@ -359,7 +219,8 @@ def evaluate(gold: str, speaker_key: str, pred_path: str | None, n_process: int,
     """
     from quotes.evaluate import main
 
-    main(gold, speaker_key=speaker_key, pred_path=pred_path, n_process=n_process, baseline=baseline, model=model)
+    main(gold, speaker_key=speaker_key, pred_path=pred_path, n_process=n_process, baseline=baseline, model=model,
+         cues=cues)
 
 
 @cli.command()

@@ -196,13 +196,19 @@ def report(results: dict[str, dict[str, Any]], out: TextIO | None = None) -> Non
 
 
 def main(gold_path: str | Path, speaker_key: str = "speaker", pred_path: str | Path | None = None,
-         n_process: int = 1, baseline: bool = True, model: str | None = None, out: TextIO | None = None) -> dict[str, Any]:
-    """Extract from the gold file's texts, print the figures, return ours."""
+         n_process: int = 1, baseline: bool = True, model: str | None = None, out: TextIO | None = None,
+         cues: str | Path | None = None) -> dict[str, Any]:
+    """Extract from the gold file's texts, print the figures, return ours.
+
+    ``model`` and ``cues`` (a TSV of ``lemma<TAB>role`` replacing the bundled cue list) say which
+    extractor to build.
+    """
     out = out or sys.stdout
     from .extractor import Extractor
 
     gold = load_jsonl(gold_path)
-    ours, theirs = predict(gold.values(), Extractor(model=model), n_process=n_process, baseline=baseline)
+    extractor = Extractor(model=model, cues=str(cues) if cues else None)
+    ours, theirs = predict(gold.values(), extractor, n_process=n_process, baseline=baseline)
     if pred_path:
         with open(pred_path, "w", encoding="utf-8") as f:
             for article in ours.values():

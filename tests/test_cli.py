@@ -5,6 +5,7 @@ the whole session (``quotes.cli.load_extractor`` keeps it).
 """
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 import subprocess
@@ -14,12 +15,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+import quotes
 from quotes.cli import cli
+from quotes.records import DocumentError
+from quotes.run import Counts, Reporter, extract_to, load_extractor
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "sochi-idlib-article.txt"
 ARTICLES = ROOT / "fixtures" / "articles"
 EVAL = ROOT.parent / "shared" / "eval"
+BUNDLED_CUES = ROOT / "quotes" / "data" / "cues.tsv"
+# 'chirp' is not a cue of the bundled lexicon: only a cue list that adds it makes this a quote.
+CHIRP = "Harbor master Lena Fors chirped that the ferry would run all winter."
 
 QUOTE_KEYS = {"start", "end", "text", "kind", "cue", "speaker", "speaker_mention", "speaker_type", "addressee",
               "source_chain"}
@@ -45,7 +52,7 @@ def test_help_imports_nothing_heavy() -> None:
         "import sys\n"
         "from click.testing import CliRunner\n"
         "from quotes.cli import cli\n"
-        "for args in (['--help'], ['extract', '--help'], ['evaluate', '--help'], ['serve', '--help']):\n"
+        "for args in (['--help'], ['--version'], ['extract', '--help'], ['evaluate', '--help'], ['serve', '--help']):\n"
         "    assert CliRunner().invoke(cli, args).exit_code == 0, args\n"
         "heavy = {'spacy', 'thinc', 'sqlite_utils', 'trafilatura', 'datasette', 'dask', 'distributed', 'textacy'}\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
@@ -58,6 +65,12 @@ def test_python_dash_m_quotes_runs_the_same_command() -> None:
     out = subprocess.run([sys.executable, "-m", "quotes", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0
     assert all(command in out.stdout for command in ("extract", "evaluate", "serve", "merge"))
+
+
+def test_version_prints_the_package_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"quotes {quotes.__version__}\n"
 
 
 def test_extract_a_text_file_to_jsonl(tmp_path: Path) -> None:
@@ -201,3 +214,115 @@ def test_evaluate_scores_the_gold_file_and_writes_predictions(tmp_path: Path) ->
 def test_serve_refuses_a_missing_database(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["serve", str(tmp_path / "missing.db")])
     assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+# --- --cues ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chirp_cues(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled cue list and one more verb."""
+    path = tmp_path_factory.mktemp("cues") / "cues-with-chirp.tsv"
+    path.write_text(BUNDLED_CUES.read_text(encoding="utf-8") + "chirp\tspeech\tthis test\n", encoding="utf-8")
+    return path
+
+
+def write_cues(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_cue_list_with_one_more_verb_makes_its_sentence_a_quote(extractor, chirp_cues: Path, tmp_path: Path) -> None:
+    assert extractor.extract(CHIRP).quotes == []  # not a quote with the bundled cues
+    story = tmp_path / "ferry.txt"
+    story.write_text(CHIRP, encoding="utf-8")
+    result = run("extract", story, "--jsonl", "-", "--cues", chirp_cues)
+    assert result.exit_code == 0, result.stderr
+    [line] = jsonl(result.stdout)
+    assert [(q["text"], q["speaker"], q["cue"]) for q in line["quotes"]] == \
+        [("the ferry would run all winter", "Lena Fors", "chirped")]
+    assert load_extractor(cues=chirp_cues) is not load_extractor()  # cached per model and cue list
+    assert load_extractor(cues=str(chirp_cues)) is load_extractor(None, chirp_cues)
+
+
+def test_evaluate_scores_with_the_cue_list_given(chirp_cues: Path, tmp_path: Path) -> None:
+    start = CHIRP.index("the ferry")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "ferry", "text": CHIRP, "quotes": [
+        {"start": start, "end": len(CHIRP) - 1, "speaker": "Lena Fors", "kind": "indirect"}]}) + "\n", encoding="utf-8")
+    result = run("evaluate", gold, "--cues", chirp_cues, "--no-baseline")
+    assert result.exit_code == 0, result.stderr
+    assert "1 predicted, 1 gold" in result.stdout
+    assert "span     P 1.000 R 1.000 F1 1.000" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["extract", "evaluate"])
+def test_a_cue_list_with_an_unknown_role_is_an_error_naming_the_file(command: str, tmp_path: Path) -> None:
+    cues = write_cues(tmp_path / "my-cues.tsv", "say\tspeech\nyell\tshout\n")
+    gold = write_cues(tmp_path / "gold.jsonl", "")
+    db = tmp_path / "q.db"
+    args = [SEED, "--db", db] if command == "extract" else [gold]
+    result = CliRunner().invoke(cli, [command, *map(str, args), "--cues", str(cues)])
+    assert result.exit_code == 2
+    assert f"Invalid value for '--cues': {cues}: unknown role 'shout' for 'yell'" in result.stderr
+    assert "Traceback" not in result.stderr and not db.exists()  # refused before anything is opened
+
+
+def test_a_cue_list_line_without_a_role_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    cues = write_cues(tmp_path / "spaces.tsv", "say speech\n")
+    result = CliRunner().invoke(cli, ["extract", str(SEED), "--jsonl", "-", "--cues", str(cues)])
+    assert result.exit_code == 2
+    assert f"Invalid value for '--cues': {cues}: " in result.stderr
+
+
+def test_cues_with_dask_is_a_usage_error(chirp_cues: Path) -> None:
+    result = CliRunner().invoke(cli, ["extract", str(SEED), "--jsonl", "-", "--cues", str(chirp_cues),
+                                      "--dask", "local:1"])
+    assert result.exit_code == 2
+    assert "--cues applies to local extraction" in result.stderr
+
+
+# --- the Python API: quotes.run --------------------------------------------------------------
+
+
+class Collect(Reporter):
+    def __init__(self) -> None:
+        self.errors: list[tuple[str | None, str, DocumentError | None]] = []
+        self.finals: list[tuple[Counts, dict[str, int] | None]] = []
+
+    def error(self, origin: str | None, message: str, error: DocumentError | None) -> None:
+        self.errors.append((origin, message, error))
+
+    def finished(self, counts: Counts, database: dict[str, int] | None) -> None:
+        self.finals.append((counts, database))
+
+
+def test_extract_to_writes_what_the_command_writes(extractor, tmp_path: Path) -> None:
+    out = io.StringIO()
+    counts = extract_to([SEED, ARTICLES], jsonl=out, batch_size=2, extractor=extractor)
+    assert (counts.read, counts.errors, counts.statuses, counts.interrupted) == (5, 0, {"written": 5}, False)
+    assert counts.quotes == sum(len(line["quotes"]) for line in jsonl(out.getvalue())) and counts.speakers
+    command = run("extract", SEED, ARTICLES, "--jsonl", "-", "--batch-size", "2")
+    assert out.getvalue() == command.stdout
+
+
+def test_extract_to_a_database_skips_stored_documents_and_reports_errors(tmp_path: Path) -> None:
+    empty, db = tmp_path / "empty.txt", tmp_path / "q.db"
+    empty.write_bytes(b"")
+    reporter = Collect()
+    first = extract_to([SEED, empty], db=db, reporter=reporter)
+    assert (first.read, first.errors, first.statuses) == (1, 1, {"added": 1})
+    assert reporter.errors == [(str(empty), "empty file", None)]
+    [(counts, database)] = reporter.finals
+    assert counts is first and (database["documents"], database["quotes"], database["errors"]) == (1, first.quotes, 1)
+    again = extract_to(SEED, db=db)  # one path needs no list
+    assert (again.read, again.statuses, again.quotes, again.done) == (1, {"unchanged": 1}, 0, 1)
+
+
+def test_extract_to_refuses_what_cannot_work(extractor) -> None:
+    with pytest.raises(ValueError, match="jsonl and/or db"):
+        extract_to([SEED])
+    with pytest.raises(ValueError, match="with dask"):
+        extract_to([SEED], jsonl=io.StringIO(), dask="local:1", cues=BUNDLED_CUES)
+    with pytest.raises(ValueError, match="not both"):
+        extract_to([SEED], jsonl=io.StringIO(), extractor=extractor, cues=BUNDLED_CUES)

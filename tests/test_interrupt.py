@@ -16,6 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,10 +26,12 @@ N_DOCS = 1000
 BATCH_SIZE = "4"
 # Stop once this many documents are stored: well into the run, far from its end.
 STOP_AFTER = 60
-TIMESTAMP_COLUMNS = {"added"}
 NAMES = ["Anna Berg", "Tomas Lind", "Maria Costa", "Daniel Okafor", "Ilse Hartmann", "Priya Raman", "Jonas Eklund",
          "Lena Fors"]
 PLACES = ["the harbor", "the school", "the museum", "the bridge", "the library", "the stadium", "the market"]
+
+Contents = dict[str, list[tuple]]
+pytestmark = pytest.mark.slow  # a thousand documents, extracted in subprocesses up to five times
 
 
 @pytest.fixture(scope="module")
@@ -57,43 +60,19 @@ def run_to_end(corpus: Path, db: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple]]:
+def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory, db_contents) -> Contents:
     db = tmp_path_factory.mktemp("reference") / "reference.db"
     run_to_end(corpus, db)
-    contents = database_contents(db)
+    contents = db_contents(db)
     assert len(contents["documents"]) == N_DOCS and len(contents["quotes"]) >= N_DOCS
     assert len(contents["search:harbor"]) >= N_DOCS // 7  # the search index is filled
     return contents
 
 
-def database_contents(db: Path) -> dict[str, list[tuple]]:
-    """Every table's rows, timestamp columns left out, sorted; and what full-text search finds.
-
-    FTS shadow tables are left out: their index layout depends on how writes were split into
-    transactions, not on what is stored. What a search returns is compared instead.
-    """
-    conn = sqlite3.connect(db)
-    try:
-        tables = [name for name, kind in conn.execute("SELECT name, type FROM pragma_table_list WHERE schema = 'main'")
-                  if kind in ("table", "virtual") and not name.startswith("sqlite_")]
-        contents = {}
-        for table in tables:
-            columns = [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
-            kept = ", ".join(f'"{c}"' for c in columns if c not in TIMESTAMP_COLUMNS)
-            contents[table] = sorted(conn.execute(f'SELECT {kept} FROM "{table}"').fetchall(), key=repr)
-        for word in ("reopen", "harbor", "week"):
-            contents[f"search:{word}"] = sorted(conn.execute(
-                "SELECT q.id FROM quotes_fts JOIN quotes q ON q.rowid = quotes_fts.rowid WHERE quotes_fts MATCH ?",
-                (word,)).fetchall())
-        return contents
-    finally:
-        conn.close()
-
-
-def rows_by_document(contents: dict[str, list[tuple]]) -> dict[str, dict[str, list[tuple]]]:
+def rows_by_document(contents: Contents) -> dict[str, Contents]:
     """What each document owns: its row, its quotes, their chain links, its speaker mentions."""
     quote_document = {row[0]: row[1] for row in contents["quotes"]}  # quotes: id, document_id, ...
-    owned: dict[str, dict[str, list[tuple]]] = {}
+    owned: dict[str, Contents] = {}
     for row in contents["documents"]:
         owned.setdefault(row[0], {}).setdefault("documents", []).append(row)
     for row in contents["quotes"]:
@@ -126,7 +105,7 @@ def start_and_wait(corpus: Path, db: Path) -> subprocess.Popen:
     return process
 
 
-def assert_sound_and_whole(db: Path, reference: dict[str, list[tuple]]) -> int:
+def assert_sound_and_whole(db: Path, reference: Contents, db_contents: Callable[[Path], Contents]) -> int:
     """Integrity ok and every stored document exactly as in the reference; returns how many."""
     conn = sqlite3.connect(db)
     try:
@@ -135,29 +114,31 @@ def assert_sound_and_whole(db: Path, reference: dict[str, list[tuple]]) -> int:
         conn.execute("INSERT INTO quotes_fts(quotes_fts) VALUES('integrity-check')")
     finally:
         conn.close()
-    partial = rows_by_document(database_contents(db))
+    partial = rows_by_document(db_contents(db))
     whole = rows_by_document(reference)
     for document_id, rows in partial.items():
         assert rows == whole[document_id], f"document {document_id} is stored differently from a whole run"
     return len(partial)
 
 
-def test_sigkill_mid_run_leaves_whole_documents_and_a_rerun_completes(corpus: Path, reference, tmp_path: Path) -> None:
+def test_sigkill_mid_run_leaves_whole_documents_and_a_rerun_completes(corpus: Path, reference, tmp_path: Path,
+                                                                      db_contents) -> None:
     db = tmp_path / "killed.db"
     process = start_and_wait(corpus, db)
     process.kill()
     process.communicate()
     assert process.returncode == -signal.SIGKILL
 
-    stored = assert_sound_and_whole(db, reference)
+    stored = assert_sound_and_whole(db, reference, db_contents)
     assert STOP_AFTER <= stored < N_DOCS, "the run ended before it could be killed"
 
     rerun = run_to_end(corpus, db)
     assert f"{N_DOCS} documents read ({N_DOCS - stored} added, {stored} unchanged)" in rerun.stderr
-    assert database_contents(db) == reference
+    assert db_contents(db) == reference
 
 
-def test_sigint_stops_after_the_current_batch_and_says_how_far_it_got(corpus: Path, reference, tmp_path: Path) -> None:
+def test_sigint_stops_after_the_current_batch_and_says_how_far_it_got(corpus: Path, reference, tmp_path: Path,
+                                                                     db_contents) -> None:
     db = tmp_path / "interrupted.db"
     process = start_and_wait(corpus, db)
     process.send_signal(signal.SIGINT)
@@ -169,9 +150,9 @@ def test_sigint_stops_after_the_current_batch_and_says_how_far_it_got(corpus: Pa
     assert "run the same command again to continue" in stderr
     assert "Traceback" not in stderr
 
-    stored = assert_sound_and_whole(db, reference)
+    stored = assert_sound_and_whole(db, reference, db_contents)
     assert int(done.group(1)) == stored  # what it says is what the database holds
     assert STOP_AFTER <= stored < N_DOCS
 
     run_to_end(corpus, db)
-    assert database_contents(db) == reference
+    assert db_contents(db) == reference
