@@ -15,6 +15,8 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -26,19 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "sochi-idlib-article.txt"
 ARTICLES = ROOT / "fixtures" / "articles"
 DATABASE_DOC = ROOT / "docs" / "database.md"
-
-# Columns that hold wall-clock time: the only ones allowed to differ between equivalent runs.
-TIMESTAMPS = {"added"}
-TABLE_ORDER = {
-    "documents": "id",
-    "speakers": "id",
-    "speaker_descriptions": "speaker_id, description",
-    "document_speakers": "document_id, speaker_id",
-    "quotes": "id",
-    "chain_links": "quote_id, position",
-    "errors": "origin, message",
-}
-
 
 @pytest.fixture(scope="session")
 def extractor():
@@ -71,25 +60,6 @@ def corpus(extractor) -> list[Article]:
     council = "\n\n".join(p for p in seed_text.split("\n\n") if "envoy" in p or "council" in p)
     documents = [seed_document(), seed_document("council-report", council), *fixture_documents()]
     return list(extractor.pipe(documents))
-
-
-def dump(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, timestamps left out, in primary-key order."""
-    conn = sqlite3.connect(path)
-    try:
-        tables: dict[str, list[tuple]] = {}
-        for table, order in TABLE_ORDER.items():
-            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] not in TIMESTAMPS]
-            select = ", ".join(f'"{c}"' for c in columns)
-            tables[table] = conn.execute(f"SELECT {select} FROM {table} ORDER BY {order}").fetchall()
-        # The search index must agree with the table it indexes.
-        tables["search:committee"] = conn.execute(
-            "SELECT q.id FROM quotes_fts f JOIN quotes q ON q.rowid = f.rowid "
-            "WHERE quotes_fts MATCH 'committee' ORDER BY q.id"
-        ).fetchall()
-        return tables
-    finally:
-        conn.close()
 
 
 def fts_is_consistent(path: Path) -> bool:
@@ -159,12 +129,12 @@ def test_seed_article_is_stored_as_the_extractor_found_it(tmp_path, seed_article
     conn.close()
 
 
-def test_rerun_on_the_same_input_changes_nothing(tmp_path, corpus):
+def test_rerun_on_the_same_input_changes_nothing(tmp_path, corpus, db_contents):
     db = tmp_path / "quotes.db"
     assert set(store_all(db, corpus, batch_size=2)) == {"added"}
-    first = dump(db)
+    first = db_contents(db)
     assert store_all(db, corpus, batch_size=2) == ["unchanged"] * len(corpus)
-    assert dump(db) == first
+    assert db_contents(db) == first
     with Store(db) as store:
         assert all(store.is_current(a.document) for a in corpus)
         assert not store.is_current(seed_document(text=SEED.read_text() + "\nMore."))
@@ -210,7 +180,7 @@ def counts_match_rows(path: Path) -> bool:
         conn.close()
 
 
-def test_changed_text_replaces_the_documents_quotes(tmp_path, extractor, corpus):
+def test_changed_text_replaces_the_documents_quotes(tmp_path, extractor, corpus, db_contents):
     db = tmp_path / "quotes.db"
     store_all(db, corpus)
     council = next(a for a in corpus if a.id == "council-report")
@@ -240,7 +210,7 @@ def test_changed_text_replaces_the_documents_quotes(tmp_path, extractor, corpus)
     # The result is exactly what storing the revised corpus from scratch gives.
     fresh = tmp_path / "fresh.db"
     store_all(fresh, [revised if a.id == "council-report" else a for a in corpus])
-    assert dump(db) == dump(fresh)
+    assert db_contents(db) == db_contents(fresh)
 
 
 def test_speakers_without_quotes_left_are_removed(tmp_path, extractor, seed_article):
@@ -253,14 +223,14 @@ def test_speakers_without_quotes_left_are_removed(tmp_path, extractor, seed_arti
     assert fts_is_consistent(db)
 
 
-def test_order_of_input_does_not_change_the_database(tmp_path, corpus):
+def test_order_of_input_does_not_change_the_database(tmp_path, corpus, db_contents):
     forward, backward = tmp_path / "forward.db", tmp_path / "backward.db"
     store_all(forward, corpus, batch_size=3)
     store_all(backward, corpus[::-1], batch_size=1)
-    assert dump(forward) == dump(backward)
+    assert db_contents(forward) == db_contents(backward)
 
 
-def test_merge_of_shards_equals_a_single_run(tmp_path, corpus):
+def test_merge_of_shards_equals_a_single_run(tmp_path, corpus, db_contents):
     single = tmp_path / "single.db"
     store_all(single, corpus)
     shards = [tmp_path / "shard-0.db", tmp_path / "shard-1.db"]
@@ -273,11 +243,11 @@ def test_merge_of_shards_equals_a_single_run(tmp_path, corpus):
     merged = tmp_path / "merged.db"
     counts = merge(shards, merged)
     assert counts == {"added": len(corpus)}
-    assert dump(merged) == dump(single)
+    assert db_contents(merged) == db_contents(single)
     assert fts_is_consistent(merged) and counts_match_rows(merged)
     # Merging again adds nothing.
     assert merge(shards, merged) == {"unchanged": len(corpus)}
-    assert dump(merged) == dump(single)
+    assert db_contents(merged) == db_contents(single)
     with pytest.raises(ValueError):
         merge([merged], merged)
 
@@ -303,6 +273,47 @@ def test_database_is_wal_and_readers_do_not_block_the_writer(tmp_path, corpus):
     reader.execute("COMMIT")
     assert reader.execute("SELECT count(*) FROM documents").fetchone() == (len(corpus),)
     reader.close()
+
+
+def test_a_second_writer_waits_for_the_first_instead_of_failing(tmp_path, corpus):
+    """A batch takes the write lock before it reads (BEGIN IMMEDIATE). A deferred transaction that
+    had read while another writer held the lock could not wait for it: 'database is locked'."""
+    db = tmp_path / "quotes.db"
+    store_all(db, corpus[:1])
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO errors (origin, message, added) VALUES ('other', 'writer', 'now')")
+    statuses: list[str] = []
+
+    def write() -> None:
+        with Store(db) as store:
+            statuses.extend(status for _, status in store.add_many(corpus[1:3]))
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    time.sleep(0.5)
+    assert writer.is_alive() and statuses == []  # waiting for the lock
+    other.execute("COMMIT")
+    other.close()
+    writer.join(timeout=60)
+    assert statuses == ["added", "added"]
+    assert counts_match_rows(db) and fts_is_consistent(db)
+
+
+def test_batches_nest_in_a_callers_transaction(tmp_path, corpus):
+    """Inside ``store.db.atomic()`` each batch is a savepoint: the caller's rollback takes it back."""
+    db = tmp_path / "quotes.db"
+    with Store(db) as store:
+        with pytest.raises(RuntimeError):
+            with store.db.atomic():
+                assert store.add(corpus[0]) == "added"
+                assert store.summary()["documents"] == 1
+                raise RuntimeError("the caller changes its mind")
+        assert store.summary() == {"documents": 0, "quotes": 0, "speakers": 0, "errors": 0}
+        with store.db.atomic():
+            assert [s for _, s in store.add_many(corpus[:2], batch_size=1)] == ["added", "added"]
+        assert store.summary()["documents"] == 2
+    assert counts_match_rows(db) and fts_is_consistent(db)
 
 
 KILLED_WRITER = textwrap.dedent(
@@ -331,7 +342,7 @@ KILLED_WRITER = textwrap.dedent(
 )
 
 
-def test_a_killed_writer_leaves_whole_documents_and_a_rerun_completes(tmp_path, corpus):
+def test_a_killed_writer_leaves_whole_documents_and_a_rerun_completes(tmp_path, corpus, db_contents):
     db = tmp_path / "quotes.db"
     pickled = tmp_path / "articles.pickle"
     pickled.write_bytes(pickle.dumps(corpus))
@@ -352,7 +363,7 @@ def test_a_killed_writer_leaves_whole_documents_and_a_rerun_completes(tmp_path, 
         assert [s for _, s in store.add_many(corpus)] == ["unchanged"] * 2 + ["added"] * (len(corpus) - 2)
     uninterrupted = tmp_path / "uninterrupted.db"
     store_all(uninterrupted, corpus)
-    assert dump(db) == dump(uninterrupted)
+    assert db_contents(db) == db_contents(uninterrupted)
     assert fts_is_consistent(db) and counts_match_rows(db)
 
 

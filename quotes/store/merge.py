@@ -1,0 +1,118 @@
+"""Merging quotes databases: shards of one run, or runs over different inputs, into one file.
+
+A source is attached read as it is (never upgraded), so a shard written by any earlier schema
+version merges too.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from .connection import column_list, write_transaction
+from .rows import (
+    CHAIN_LINK_COLUMNS, DOCUMENT_COLUMNS, DOCUMENT_SPEAKER_COLUMNS, ERROR_COLUMNS, QUOTE_COLUMNS,
+    SPEAKER_COLUMNS,
+)
+from .writer import Store
+
+
+def merge_from(store: Store, source: str | Path, batch_size: int = 256) -> dict[str, int]:
+    """Copy the documents of the database ``source`` into ``store``, as ``store.add`` would.
+
+    Documents already current here are skipped; a document whose text or metadata differs
+    replaces ours (the source is taken as the later run). Counts of each status are returned.
+    """
+    conn = store.conn
+    conn.execute("ATTACH DATABASE ? AS src", (str(source),))
+    counts: Counter[str] = Counter()
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM src.sqlite_master WHERE type='table'")}
+        if "documents" not in tables:
+            raise ValueError(f"{source} is not a quotes database (no documents table)")
+        documents = conn.execute(
+            "SELECT id, content_hash, title, url, publisher, published FROM src.documents ORDER BY id"
+        ).fetchall()
+        for offset in range(0, len(documents), batch_size):
+            with write_transaction(store.db):
+                changed = []
+                for doc_id, *meta in documents[offset : offset + batch_size]:
+                    stored = store._stored_meta(doc_id)
+                    if stored is not None and tuple(stored) == tuple(meta):
+                        counts["unchanged"] += 1
+                    else:
+                        counts["added" if stored is None else "updated"] += 1
+                        changed.append(doc_id)
+                if changed:
+                    _copy_documents(store, changed)
+        _copy_errors(store)
+    finally:
+        conn.execute("DETACH DATABASE src")
+    return dict(counts)
+
+
+def _copy_documents(store: Store, document_ids: list[str]) -> None:
+    """Replace the given documents with their rows in the attached ``src`` database."""
+    conn = store.conn
+    store._mark_documents(document_ids)
+    store._remove_document_rows()
+    in_batch = "IN (SELECT id FROM temp._batch)"
+    conn.execute(
+        f"INSERT INTO documents ({column_list(DOCUMENT_COLUMNS)}) "
+        f"SELECT {column_list(DOCUMENT_COLUMNS)} FROM src.documents WHERE id {in_batch} "
+        "ON CONFLICT(id) DO UPDATE SET "
+        + ", ".join(f'"{c}" = excluded."{c}"' for c in DOCUMENT_COLUMNS[1:])
+    )
+    conn.execute(
+        f"INSERT OR IGNORE INTO speakers ({column_list(SPEAKER_COLUMNS)}) "
+        f"SELECT {column_list(SPEAKER_COLUMNS, 's.')} FROM src.speakers s WHERE s.id IN "
+        f"(SELECT speaker_id FROM src.document_speakers WHERE document_id {in_batch})"
+    )
+    for table, columns, where in (
+        ("document_speakers", DOCUMENT_SPEAKER_COLUMNS, f"document_id {in_batch}"),
+        ("quotes", QUOTE_COLUMNS, f"document_id {in_batch} ORDER BY id"),
+        (
+            "chain_links",
+            CHAIN_LINK_COLUMNS,
+            f"quote_id IN (SELECT id FROM src.quotes WHERE document_id {in_batch})",
+        ),
+    ):
+        conn.execute(
+            f"INSERT INTO {table} ({column_list(columns)}) "
+            f"SELECT {column_list(columns)} FROM src.{table} WHERE {where}"
+        )
+    store._count_new_rows()
+    store._refresh_speakers()
+
+
+def _copy_errors(store: Store) -> None:
+    """Add the source's errors not recorded here yet.
+
+    Only the columns the source has are copied: a 0.1.0 source has no ``stage, error_type,
+    traceback, document_id`` (naming them anyway would copy their names as values, SQLite taking
+    an unknown double-quoted name for a string).
+    """
+    present = {row[1] for row in store.conn.execute("PRAGMA src.table_info(errors)")}
+    columns = tuple(c for c in ERROR_COLUMNS if c in present)
+    if columns:
+        store.conn.execute(
+            f"INSERT OR IGNORE INTO errors ({column_list(columns)}) "
+            f"SELECT {column_list(columns)} FROM src.errors"
+        )
+
+
+def merge(sources: Iterable[str | Path], target: str | Path) -> dict[str, int]:
+    """Merge shard databases into ``target`` (created if needed).
+
+    The result holds the same rows as one run over all the shards' inputs in the order given:
+    a document found in several shards with different text is taken from the last.
+    """
+    totals: Counter[str] = Counter()
+    with Store(target) as store:
+        for source in sources:
+            if Path(source).resolve() == store.path.resolve():
+                raise ValueError(f"cannot merge {source} into itself")
+            if not Path(source).exists():
+                raise FileNotFoundError(source)
+            totals.update(store.merge_from(source))
+    return dict(totals)

@@ -1,0 +1,291 @@
+"""Databases written by earlier versions open, and are upgraded in place, with nothing lost.
+
+``fixtures/db/*.sql`` are SQL dumps of databases made by the released code (how each was made is
+in its header): quotes 0.1.0 (schema version 1) and the code just before the schema became
+sqlite-utils migrations (schema version 2, with a document's failure in ``errors``). Each test
+loads a dump into a fresh file and opens it with today's Store.
+
+Run as a script, this module writes such a dump:
+``python3 tests/test_migrations.py OLD.db fixtures/db/NAME.sql < header.txt``.
+"""
+from __future__ import annotations
+
+import sqlite3
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+RELEASE_0_1_0 = FIXTURES / "db" / "quotes-0.1.0.sql"
+SCHEMA_2 = FIXTURES / "db" / "quotes-schema-2.sql"
+# What both databases were made from (paths from the repository root).
+INPUTS = ["fixtures/sochi-idlib-article.txt", "fixtures/articles", "fixtures/bad"]
+ERRORS_0_1_0 = ("origin", "message", "added")
+
+
+def write_sql_dump(db: Path, out: Path, header: str) -> None:
+    """``db`` as SQL text (sqlite3's iterdump) that :func:`load_sql_dump` loads back.
+
+    iterdump leaves out ``PRAGMA user_version`` (written first here), and it also dumps the rows
+    of FTS5 virtual tables, which cannot be inserted back: those are left out (an external-content
+    FTS table reads its rows from its content table; its index is in the dumped shadow tables).
+    """
+    conn = sqlite3.connect(db)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        virtual = [name for name, sql in conn.execute("SELECT name, sql FROM sqlite_master")
+                   if sql and sql.upper().startswith("CREATE VIRTUAL TABLE")]
+        skip = tuple(f'INSERT INTO "{name}" VALUES(' for name in virtual)
+        with open(out, "w", encoding="utf-8", newline="\n") as f:
+            f.writelines(f"-- {line}".rstrip() + "\n" for line in header.strip("\n").splitlines())
+            f.write(f"PRAGMA user_version = {version};\n")
+            f.writelines(statement + "\n" for statement in conn.iterdump() if not statement.startswith(skip))
+    finally:
+        conn.close()
+
+
+def load_sql_dump(dump: Path, db: Path) -> Path:
+    conn = sqlite3.connect(db)
+    try:
+        conn.executescript(dump.read_text(encoding="utf-8"))
+    finally:
+        conn.close()
+    return db
+
+
+def rows(db: Path, table: str, columns: tuple[str, ...] | None = None) -> list[tuple]:
+    """Every row of ``table`` with its rowid, timestamps included, in rowid order."""
+    conn = sqlite3.connect(db)
+    try:
+        names = columns or [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+        select = ", ".join(f'"{c}"' for c in names)
+        return conn.execute(f'SELECT rowid, {select} FROM "{table}" ORDER BY rowid').fetchall()
+    finally:
+        conn.close()
+
+
+def tables(db: Path) -> dict[str, tuple[str, ...]]:
+    """The ordinary tables (no FTS) and their columns."""
+    conn = sqlite3.connect(db)
+    try:
+        names = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%'")]
+        return {n: tuple(r[1] for r in conn.execute(f'PRAGMA table_info("{n}")')) for n in names}
+    finally:
+        conn.close()
+
+
+def schema(db: Path) -> list[tuple]:
+    """Every schema object with the text of its DDL, and the schema version."""
+    conn = sqlite3.connect(db)
+    try:
+        objects = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY 1, 2").fetchall()
+        return [("user_version", conn.execute("PRAGMA user_version").fetchone()[0]), *objects]
+    finally:
+        conn.close()
+
+
+def rootpages(db: Path) -> dict[str, int]:
+    conn = sqlite3.connect(db)
+    try:
+        return dict(conn.execute("SELECT name, rootpage FROM sqlite_master WHERE type IN ('table', 'index')"))
+    finally:
+        conn.close()
+
+
+def fts_is_consistent(db: Path) -> bool:
+    conn = sqlite3.connect(db)
+    try:
+        for table in ("quotes_fts", "speakers_fts"):
+            conn.execute(f"INSERT INTO {table}({table}) VALUES('integrity-check')")
+        return True
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
+def open_is_a_no_op(db: Path) -> bool:
+    """Opening a Store commits nothing: another connection's ``data_version`` stays the same.
+
+    (Looked at before ``close()``, whose WAL checkpoint changes it whatever was written.)
+    """
+    from quotes.store import Store
+
+    watcher = sqlite3.connect(db)
+    try:
+        before = watcher.execute("PRAGMA data_version").fetchone()[0]
+        store = Store(db)
+        try:
+            return watcher.execute("PRAGMA data_version").fetchone()[0] == before
+        finally:
+            store.close()
+    finally:
+        watcher.close()
+
+
+@pytest.fixture(scope="module")
+def fixture_articles(extractor):
+    """The documents both dumps were made from, as the extractor sees them today."""
+    from quotes.readers import read_inputs
+    from quotes.records import Document
+
+    documents = [d for d in read_inputs([str(ROOT / i) for i in INPUTS]) if isinstance(d, Document)]
+    return list(extractor.pipe(documents))
+
+
+def test_a_0_1_0_database_is_upgraded_in_place_with_nothing_lost(tmp_path, db_contents):
+    from quotes.store import ERROR_COLUMNS, SCHEMA_VERSION, Store
+
+    db = load_sql_dump(RELEASE_0_1_0, tmp_path / "quotes.db")
+    assert schema(db)[0] == ("user_version", 1)
+    old_tables, old_pages = tables(db), rootpages(db)
+    assert old_tables["errors"] == ERRORS_0_1_0
+    old_rows = {table: rows(db, table) for table in old_tables}
+    old_contents = db_contents(db)
+    assert old_rows["documents"] and old_rows["quotes"] and old_rows["errors"]
+
+    Store(db).close()
+
+    assert schema(db)[0] == ("user_version", SCHEMA_VERSION)
+    assert tables(db) == {**old_tables, "errors": ERROR_COLUMNS}
+    # Every row is still there, timestamps and rowids too; errors has four more columns, empty.
+    for table, columns in old_tables.items():
+        assert rows(db, table, columns) == old_rows[table], table
+    assert {r[len(ERRORS_0_1_0) + 1:] for r in rows(db, "errors")} == {(None,) * 4}
+    # Only the errors table was rebuilt: the other tables and their indexes were not rewritten.
+    new_pages = rootpages(db)
+    assert {n: p for n, p in new_pages.items() if "errors" not in n} == {
+        n: p for n, p in old_pages.items() if "errors" not in n}
+    # Full-text search finds what it found (db_contents compares searches too).
+    assert {k: v for k, v in db_contents(db).items() if k != "errors"} == {
+        k: v for k, v in old_contents.items() if k != "errors"}
+    assert fts_is_consistent(db)
+    assert open_is_a_no_op(db)
+
+
+def test_upgraded_and_new_databases_have_the_schema_of_the_last_release(tmp_path):
+    """Schema text and all: a new database is what the code before migrations made (the schema-2
+    dump); an upgraded 0.1.0 database is the same."""
+    from quotes.store import Store
+
+    new = tmp_path / "new.db"
+    Store(new).close()
+    released = load_sql_dump(SCHEMA_2, tmp_path / "schema-2.db")
+    upgraded = load_sql_dump(RELEASE_0_1_0, tmp_path / "upgraded.db")
+    Store(upgraded).close()
+    assert schema(new) == schema(released) == schema(upgraded)
+    assert "_sqlite_migrations" not in tables(new)  # the record is user_version
+    assert open_is_a_no_op(new)
+
+
+def test_adding_the_same_documents_to_an_upgraded_database_finds_them_unchanged(
+        tmp_path, fixture_articles, db_contents):
+    from quotes.store import Store
+
+    db = load_sql_dump(RELEASE_0_1_0, tmp_path / "quotes.db")
+    with Store(db) as store:
+        before = db_contents(db)
+        assert all(store.is_current(a.document) for a in fixture_articles)
+        statuses = [s for _, s in store.add_many(fixture_articles, batch_size=4)]
+    assert statuses == ["unchanged"] * len(fixture_articles)
+    assert db_contents(db) == before
+
+
+def test_a_schema_2_database_opens_unchanged_and_its_failed_documents_can_be_stored(
+        tmp_path, fixture_articles, db_contents):
+    """The schema-2 dump holds two documents that failed (injected fault): storing them now adds
+    them and clears their error rows; every other document is unchanged."""
+    from quotes.store import Store
+
+    db = load_sql_dump(SCHEMA_2, tmp_path / "quotes.db")
+    before = db_contents(db)
+    failed = {r[-1] for r in rows(db, "errors", ("document_id",)) if r[-1]}
+    assert failed == {"harbor-ferry-fares", "turkish"}
+    with Store(db) as store:
+        assert db_contents(db) == before
+        statuses = {a.id: s for a, s in store.add_many(fixture_articles, batch_size=4)}
+    assert {i for i, s in statuses.items() if s == "added"} == failed
+    assert {s for i, s in statuses.items() if i not in failed} == {"unchanged"}
+    after = db_contents(db)
+    assert not {r[-1] for r in rows(db, "errors", ("document_id",))} & failed
+    assert {r[0] for r in after["documents"]} == {r[0] for r in before["documents"]} | failed
+    assert fts_is_consistent(db) and open_is_a_no_op(db)
+
+
+def test_a_0_1_0_shard_merges_as_its_upgrade_would(tmp_path, db_contents):
+    """merge reads a source as it is, without upgrading it; its errors keep their three columns
+    and the merged rows leave the four new ones empty."""
+    from quotes.store import Store, merge
+
+    shard = load_sql_dump(RELEASE_0_1_0, tmp_path / "shard.db")
+    shard_schema = schema(shard)
+    upgraded = load_sql_dump(RELEASE_0_1_0, tmp_path / "upgraded.db")
+    Store(upgraded).close()
+    merged = tmp_path / "merged.db"
+    assert merge([shard], merged) == {"added": len(rows(shard, "documents"))}
+    assert schema(shard) == shard_schema
+    assert db_contents(merged) == db_contents(upgraded)
+
+
+def test_a_failed_upgrade_leaves_the_database_as_it_was(tmp_path, db_contents):
+    from quotes.store import Store
+
+    db = load_sql_dump(RELEASE_0_1_0, tmp_path / "quotes.db")
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE _errors_0_1_0 (x)")  # in the way of the errors rebuild
+    conn.commit()
+    conn.close()
+    before_schema, before = schema(db), db_contents(db)
+    with pytest.raises(sqlite3.OperationalError, match="_errors_0_1_0"):
+        Store(db)
+    assert schema(db) == before_schema and db_contents(db) == before
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TABLE _errors_0_1_0")
+    conn.commit()
+    conn.close()
+    Store(db).close()
+    assert schema(db)[0] == ("user_version", 2)
+
+
+def test_two_processes_creating_one_database_at_once_both_succeed(tmp_path):
+    """The migrations run under BEGIN IMMEDIATE: the second opener waits, then finds them applied."""
+    from quotes.store import SCHEMA_VERSION, Store
+
+    db = tmp_path / "quotes.db"
+    start, errors = threading.Barrier(3), []
+
+    def open_store() -> None:
+        start.wait()
+        try:
+            Store(db).close()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    openers = [threading.Thread(target=open_store) for _ in range(3)]
+    for opener in openers:
+        opener.start()
+    for opener in openers:
+        opener.join(timeout=60)
+    assert errors == []
+    assert schema(db)[0] == ("user_version", SCHEMA_VERSION)
+
+
+def test_a_dropped_view_or_search_index_is_made_again(tmp_path, db_contents):
+    from quotes.store import Store
+
+    db = load_sql_dump(SCHEMA_2, tmp_path / "quotes.db")
+    expected_schema, expected = schema(db), db_contents(db)
+    conn = sqlite3.connect(db)
+    conn.executescript("DROP VIEW quote_view; DROP TABLE quotes_fts;")  # its triggers stay behind
+    conn.close()
+    Store(db).close()
+    assert schema(db) == expected_schema and db_contents(db) == expected
+    assert fts_is_consistent(db)
+
+
+if __name__ == "__main__":
+    write_sql_dump(Path(sys.argv[1]), Path(sys.argv[2]), sys.stdin.read())
