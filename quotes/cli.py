@@ -102,8 +102,6 @@ def extract(
         raise click.UsageError("say where the quotes go: --jsonl OUT (or '-') and/or --db DB")
     if dask_address and n_process > 1:
         raise click.UsageError("--n-process applies to local extraction; with --dask the cluster's workers do the work")
-    if dask_address and cues:
-        raise click.UsageError("--cues applies to local extraction for now: the Dask workers load the bundled cue list")
     if not dask_address:
         # Load before anything is opened, so a model spaCy cannot find is one clear line;
         # extract_to takes the same extractor from load_extractor's cache.

@@ -34,9 +34,9 @@ if TYPE_CHECKING:
 
 LOCAL_PREFIX = "local:"
 
-# One extractor per model name in each worker process: loading the model costs seconds and
+# One extractor per model name and cue list in each worker process: loading the model costs seconds and
 # hundreds of MB, extracting a partition costs far less, so it must outlive the task.
-_EXTRACTORS: dict[str | None, Extractor] = {}
+_EXTRACTORS: dict[tuple[str | None, str | None], Extractor] = {}
 
 
 class PartitionError(RuntimeError):
@@ -51,18 +51,20 @@ class PartitionError(RuntimeError):
         )
 
 
-def _extractor(model: str | None) -> Extractor:
-    """This process's extractor for ``model`` (``None``: the default model), loaded on first use."""
-    if model not in _EXTRACTORS:
+def _extractor(model: str | None, cues: str | None = None) -> Extractor:
+    """This process's extractor for ``model`` (``None``: the default model) and the cue list at
+    path ``cues`` (``None``: the bundled one), loaded on first use."""
+    if (model, cues) not in _EXTRACTORS:
         from quotes import Extractor
 
-        _EXTRACTORS[model] = Extractor(model=model) if model else Extractor()
-    return _EXTRACTORS[model]
+        _EXTRACTORS[model, cues] = Extractor(model=model, cues=cues) if model else Extractor(cues=cues)
+    return _EXTRACTORS[model, cues]
 
 
-def extract_partition(documents: list[Document], model: str | None, batch_size: int) -> list[Article | DocumentError]:
+def extract_partition(documents: list[Document], model: str | None, batch_size: int,
+                      cues: str | None = None) -> list[Article | DocumentError]:
     """Run on a worker: extract one partition with the worker's cached pipeline."""
-    return list(_extractor(model).pipe(documents, batch_size=batch_size, on_error="yield"))
+    return list(_extractor(model, cues).pipe(documents, batch_size=batch_size, on_error="yield"))
 
 
 def _origin(document: Document) -> str:
@@ -98,6 +100,7 @@ def extract_on_dask(
     *,
     batch_size: int = 32,
     model: str | None = None,
+    cues: str | None = None,
     partition_size: int = 256,
     max_in_flight: int | None = None,
 ) -> Iterator[Article]:
@@ -116,12 +119,12 @@ def extract_on_dask(
         # whose worker died is sent again one document at a time.
         pending: deque[tuple[Future, list[Document]]] = deque()
         for partition in _partitions(documents, partition_size):
-            future = client.submit(extract_partition, partition, model, batch_size, pure=False)
+            future = client.submit(extract_partition, partition, model, batch_size, cues, pure=False)
             pending.append((future, partition))
             if len(pending) >= max_in_flight:
-                yield from _collect(client, *pending.popleft(), model, batch_size)
+                yield from _collect(client, *pending.popleft(), model, batch_size, cues)
         while pending:
-            yield from _collect(client, *pending.popleft(), model, batch_size)
+            yield from _collect(client, *pending.popleft(), model, batch_size, cues)
 
 
 def _partitions(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -131,7 +134,7 @@ def _partitions(documents: Iterable[Document], size: int) -> Iterator[list[Docum
 
 
 def _collect(client: Client, future: Future, partition: list[Document], model: str | None,
-             batch_size: int) -> list[Article | DocumentError]:
+             batch_size: int, cues: str | None) -> list[Article | DocumentError]:
     from distributed import KilledWorker
 
     try:
@@ -143,7 +146,7 @@ def _collect(client: Client, future: Future, partition: list[Document], model: s
     results: list[Article | DocumentError] = []
     for document in partition:
         try:
-            results += client.submit(extract_partition, [document], model, batch_size, pure=False).result()
+            results += client.submit(extract_partition, [document], model, batch_size, cues, pure=False).result()
         except KilledWorker as error:
             results.append(DocumentError(document, "worker", type(error).__name__,
                                          "the worker process extracting this document died (crashed or was killed)"))

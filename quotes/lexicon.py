@@ -103,6 +103,8 @@ def _lines(text: str) -> list[str]:
 def _parse(lines: dict[str, list[str]], cues_origin: str | None = None) -> Lexicon:
     cues = {}
     for line in lines["cues.tsv"]:
+        if "\t" not in line:
+            raise ValueError(f"{cues_origin or 'cues.tsv'}: expected 'lemma<TAB>role', got {line!r}")
         lemma, role, *_ = line.split("\t")
         if role not in CUE_ROLES:
             raise ValueError(f"{cues_origin or 'cues.tsv'}: unknown role {role!r} for {lemma!r}")

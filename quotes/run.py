@@ -139,8 +139,8 @@ def extract_to(
     """
     if not jsonl and not db:
         raise ValueError("say where the quotes go: jsonl and/or db")
-    if dask and (n_process > 1 or cues or extractor is not None):
-        raise ValueError("with dask the cluster's workers extract: n_process, cues and extractor do not apply")
+    if dask and (n_process > 1 or extractor is not None):
+        raise ValueError("with dask the cluster's workers extract: n_process and extractor do not apply")
     if extractor is not None and (model or cues):
         raise ValueError("model and cues are for loading an extractor: give them or an extractor, not both")
     if isinstance(inputs, (str, os.PathLike)):
@@ -148,7 +148,7 @@ def extract_to(
     if not dask and extractor is None:
         extractor = load_extractor(model, cues)
     run = _Run(extractor, reporter or Reporter(), batch_size=batch_size, n_process=n_process, model=model,
-               dask=dask, force=force)
+               cues=str(cues) if cues else None, dask=dask, force=force)
     return run.execute([str(path) for path in inputs], db, jsonl)
 
 
@@ -189,8 +189,9 @@ class _Run:
     """One run: a single stream from the readers to a single writer."""
 
     def __init__(self, extractor: Extractor | None, reporter: Reporter, *, batch_size: int, n_process: int,
-                 model: str | None, dask: str | None, force: bool) -> None:
+                 model: str | None, cues: str | None, dask: str | None, force: bool) -> None:
         self.extractor = extractor
+        self.cues = cues
         self.reporter = reporter
         self.batch_size = batch_size
         self.n_process = n_process
@@ -258,7 +259,7 @@ class _Run:
         if self.extractor is None:
             from quotes.distributed import extract_on_dask
 
-            return extract_on_dask(documents, self.dask, batch_size=self.batch_size, model=self.model)
+            return extract_on_dask(documents, self.dask, batch_size=self.batch_size, model=self.model, cues=self.cues)
         return self.extractor.pipe(documents, batch_size=self.batch_size, n_process=self.n_process, on_error="yield")
 
     def _write(self, extracted: Iterator[Article | DocumentError], store: Store | None, out: IO[str] | None) -> None:

@@ -275,11 +275,13 @@ def test_a_cue_list_line_without_a_role_is_an_error_naming_the_file(tmp_path: Pa
     assert f"Invalid value for '--cues': {cues}: " in result.stderr
 
 
-def test_cues_with_dask_is_a_usage_error(chirp_cues: Path) -> None:
-    result = CliRunner().invoke(cli, ["extract", str(SEED), "--jsonl", "-", "--cues", str(chirp_cues),
-                                      "--dask", "local:1"])
-    assert result.exit_code == 2
-    assert "--cues applies to local extraction" in result.stderr
+@pytest.mark.slow
+def test_cues_reach_the_dask_workers(chirp_cues: Path, tmp_path: Path) -> None:
+    text = tmp_path / "chirp.txt"
+    text.write_text(CHIRP, encoding="utf-8")
+    result = run("extract", text, "--jsonl", "-", "--cues", chirp_cues, "--dask", "local:1")
+    assert result.exit_code == 0, result.stderr
+    assert [q["cue"] for line in jsonl(result.stdout) for q in line["quotes"]] == ["chirped"]
 
 
 # --- the Python API: quotes.run --------------------------------------------------------------
@@ -323,6 +325,6 @@ def test_extract_to_refuses_what_cannot_work(extractor) -> None:
     with pytest.raises(ValueError, match="jsonl and/or db"):
         extract_to([SEED])
     with pytest.raises(ValueError, match="with dask"):
-        extract_to([SEED], jsonl=io.StringIO(), dask="local:1", cues=BUNDLED_CUES)
+        extract_to([SEED], jsonl=io.StringIO(), dask="local:1", extractor=extractor)
     with pytest.raises(ValueError, match="not both"):
         extract_to([SEED], jsonl=io.StringIO(), extractor=extractor, cues=BUNDLED_CUES)
