@@ -1,12 +1,12 @@
 """Extraction on Dask gives exactly what a single process gives, in the same order.
 
 Two-worker clusters, small partitions (so several are in flight and finish out of order), the
-seed article with distinct-id copies and the article fixtures.
+seed article with distinct-id copies and the article fixtures. Every test here starts a cluster
+or a subprocess: the module is ``slow``.
 """
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("distributed")
+pytestmark = pytest.mark.slow
 
 import quotes  # noqa: E402
 from quotes.distributed import PartitionError, extract_on_dask  # noqa: E402
@@ -24,10 +25,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "fixtures" / "sochi-idlib-article.txt"
 ARTICLES = ROOT / "fixtures" / "articles"
 SEED_COPIES = 4
-
-# Columns the store fills with the time of writing (see quotes/store.py); everything else must
-# be a function of the documents alone.
-TIMESTAMP_COLUMNS = {"added"}
 
 
 def seed_copies() -> list[Document]:
@@ -49,8 +46,8 @@ def corpus() -> list[Document]:
 
 
 @pytest.fixture(scope="module")
-def single_process(corpus: list[Document]) -> list[quotes.Article]:
-    return list(quotes.Extractor().pipe(corpus))
+def single_process(extractor, corpus: list[Document]) -> list[quotes.Article]:
+    return list(extractor.pipe(corpus))
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +73,8 @@ def test_scheduler_address_loads_the_pipeline_once_per_worker(corpus, single_pro
     def loaded_extractors() -> dict[str, int]:
         from quotes.distributed import _EXTRACTORS
 
-        return {str(model): id(extractor) for model, extractor in _EXTRACTORS.items()}
+        # keyed by (model, cue list); both None here: the default model and the bundled cues
+        return {repr(key): id(extractor) for key, extractor in _EXTRACTORS.items()}
 
     first = list(extract_on_dask(corpus, cluster_address, partition_size=1))
     with Client(cluster_address) as client:
@@ -88,7 +86,7 @@ def test_scheduler_address_loads_the_pipeline_once_per_worker(corpus, single_pro
     assert first == second == single_process
     # Every worker got work and kept its one extractor from the first run to the second.
     assert len(after_first) == 2
-    assert all(list(models) == ["None"] for models in after_first.values())
+    assert all(list(models) == [repr((None, None))] for models in after_first.values())
     assert after_second == after_first
 
 
@@ -106,26 +104,6 @@ def test_partition_error_names_the_id_when_there_is_no_origin(cluster_address):
         list(extract_on_dask(anonymous, cluster_address, model="no_such_spacy_model"))
 
 
-def database_contents(path: Path) -> dict[str, list[tuple]]:
-    """Every table's rows (FTS shadow tables aside), timestamp columns left out, sorted."""
-    conn = sqlite3.connect(path)
-    try:
-        tables = [
-            name
-            for name, kind in conn.execute("SELECT name, type FROM pragma_table_list WHERE schema = 'main'")
-            if kind in ("table", "virtual") and not name.startswith("sqlite_")
-        ]
-        contents = {}
-        for table in tables:
-            columns = [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
-            kept = ", ".join(f'"{c}"' for c in columns if c not in TIMESTAMP_COLUMNS)
-            rows = conn.execute(f'SELECT {kept} FROM "{table}"').fetchall()
-            contents[table] = sorted(rows, key=repr)
-        return contents
-    finally:
-        conn.close()
-
-
 def run_extract(*args: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "quotes", "extract", *args],
@@ -134,7 +112,7 @@ def run_extract(*args: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_cli_dask_database_equals_single_process_database(tmp_path):
+def test_cli_dask_database_equals_single_process_database(tmp_path, db_contents):
     pytest.importorskip("quotes.store")
     feed = tmp_path / "copies.jsonl"
     feed.write_text("".join(json.dumps({"id": d.id, "text": d.text}) + "\n" for d in seed_copies()), encoding="utf-8")
@@ -143,7 +121,7 @@ def test_cli_dask_database_equals_single_process_database(tmp_path):
     run_extract(*inputs, "--db", str(tmp_path / "single.db"), "--batch-size", "2")
     run_extract(*inputs, "--db", str(tmp_path / "dask.db"), "--batch-size", "2", "--dask", "local:2")
 
-    single = database_contents(tmp_path / "single.db")
-    on_dask = database_contents(tmp_path / "dask.db")
+    single = db_contents(tmp_path / "single.db")
+    on_dask = db_contents(tmp_path / "dask.db")
     assert single["quotes"], "the seed article should give quotes"
     assert on_dask == single

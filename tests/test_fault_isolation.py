@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 
-from quotes.cli import load_extractor
 from quotes.faults import INJECT_VARIABLE
 from quotes.records import Article, Document, DocumentError, ExtractionFailed
 
@@ -130,6 +129,7 @@ def assert_isolated(result: subprocess.CompletedProcess, batch: Path, db: Path, 
     assert "Traceback" not in result.stderr, report
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", list(MODES), ids=list(MODES))
 def test_a_document_failing_in_attribution_costs_only_itself(tmp_path, mode):
     batch, db = write_batch(tmp_path), tmp_path / "quotes.db"
@@ -137,6 +137,7 @@ def test_a_document_failing_in_attribution_costs_only_itself(tmp_path, mode):
     assert_isolated(result, batch, db, "attribution")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stage", ["parse", "resolution", "chains", "store"])
 def test_a_document_failing_at_any_stage_costs_only_itself(tmp_path, stage):
     batch, db = write_batch(tmp_path), tmp_path / "quotes.db"
@@ -144,6 +145,7 @@ def test_a_document_failing_at_any_stage_costs_only_itself(tmp_path, stage):
     assert_isolated(result, batch, db, stage)
 
 
+@pytest.mark.slow
 def test_a_document_that_kills_its_worker_costs_only_itself(tmp_path):
     batch, db = write_batch(tmp_path), tmp_path / "quotes.db"
     result = extract(batch, db, MODES["n-process-2"], f"die:{MARKER}", batch_size=2)
@@ -158,6 +160,7 @@ def test_a_document_that_kills_its_worker_costs_only_itself(tmp_path):
     assert "Traceback" not in result.stderr, report
 
 
+@pytest.mark.slow
 def test_a_rerun_without_the_fault_stores_the_document_and_clears_its_error(tmp_path):
     batch, db = write_batch(tmp_path), tmp_path / "quotes.db"
     first = extract(batch, db, MODES["n-process-1"], f"attribution:{MARKER}")
@@ -184,11 +187,6 @@ def pipe_documents() -> list[Document]:
     return [Document(GOOD_TEXT, id="first", origin="feed.jsonl:1"),
             Document(FAULTY_TEXT, id=FAULTY_ID, origin="feed.jsonl:2"),
             Document(LAST_TEXT, id="last", origin="feed.jsonl:3")]
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    return load_extractor()
 
 
 def test_pipe_raises_extraction_failed_at_the_failing_document(extractor, monkeypatch):

@@ -1,16 +1,14 @@
 """Properties of extraction on any text: it never raises, offsets index the text, runs repeat.
 
 Hypothesis draws arbitrary Unicode and text built from quotation marks, cue words, names and
-line breaks (where the quote-mark and attribution rules have their corner cases). One
-Extractor serves every example.
+line breaks (where the quote-mark and attribution rules have their corner cases). The
+session's Extractor (tests/conftest.py) serves every example.
 """
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, Phase, example, find, given, settings
 from hypothesis import strategies as st
 
-from quotes.cli import load_extractor
 from quotes.records import Article
 
 QUOTE_MARKS = ["\u201c", "\u201d", '"', "'", "\u00ab", "\u00bb", "\u2018", "\u2019", "\u201e", "\u2039", "\u203a"]
@@ -53,11 +51,6 @@ def biased_text(draw: st.DrawFn) -> str:
         at = position % (len(text) + 1)
         text = text[:at] + mark + text[at:]
     return text
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    return load_extractor()
 
 
 def check(article: Article, text: str) -> None:

@@ -15,8 +15,8 @@ GOLD = ROOT.parent / "shared" / "eval" / "seed.gold.jsonl"
 
 
 @pytest.fixture(scope="module")
-def article() -> quotes.Article:
-    return quotes.Extractor().extract(ARTICLE.read_text("utf-8"), doc_id="seed", publisher="Hurriyet Daily News")
+def article(extractor) -> quotes.Article:
+    return extractor.extract(ARTICLE.read_text("utf-8"), doc_id="seed", publisher="Hurriyet Daily News")
 
 
 def find(article, fragment):
