@@ -103,9 +103,17 @@ class QuoteExtractor:
         if on_error not in ON_ERROR:
             raise ValueError(f"on_error must be one of {ON_ERROR}, not {on_error!r}")
         self.name = name
-        self.lexicon = Lexicon.load(cues)
+        self.cues = cues
+        self._lexicon: Lexicon | None = None  # read on first use: from_disk may bring its own
         self.drop_tensor = drop_tensor
         self.on_error = on_error
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The cue list (``cues``, else the bundled one) and word lists the rules read."""
+        if self._lexicon is None:
+            self._lexicon = Lexicon.load(self.cues)
+        return self._lexicon
 
     def __call__(self, doc: Doc) -> Doc:
         stage = "attribution"
@@ -146,14 +154,14 @@ class QuoteExtractor:
         self.lexicon.to_disk(path)
 
     def from_disk(self, path: str | Path, *, exclude: tuple = ()) -> QuoteExtractor:
-        self.lexicon = Lexicon.load(folder=path)
+        self._lexicon = Lexicon.load(folder=path)
         return self
 
     def to_bytes(self, *, exclude: tuple = ()) -> bytes:
         return srsly.msgpack_dumps(self.lexicon.to_files())
 
     def from_bytes(self, data: bytes, *, exclude: tuple = ()) -> QuoteExtractor:
-        self.lexicon = Lexicon.from_files(srsly.msgpack_loads(data))
+        self._lexicon = Lexicon.from_files(srsly.msgpack_loads(data))
         return self
 
 

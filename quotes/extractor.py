@@ -65,6 +65,7 @@ class Extractor:
         if "quotes" not in self.nlp.pipe_names:
             # the Doc is dropped once the quotes are read, so its tensor need not travel back
             self.nlp.add_pipe("quotes", config={"cues": cues, "drop_tensor": True, "on_error": "record"})
+        self.nlp.get_pipe("quotes").lexicon  # a cue list that cannot be read fails here, not on every document
         self.disabled = [p for p in self.nlp.pipe_names if p not in NEEDED]
         self.nlp.max_length = max(self.nlp.max_length, MAX_PIECE_CHARS + 1)
 

@@ -51,8 +51,15 @@ class Lexicon:
     @classmethod
     def load(cls, cues: str | Path | None = None, folder: str | Path | None = None) -> "Lexicon":
         """The bundled lexicon, with the cue list of ``cues`` if given; or the lexicon saved in
-        ``folder`` (by :meth:`to_disk`)."""
-        return _load(str(cues) if cues else None, str(folder) if folder else None)
+        ``folder`` (by :meth:`to_disk`; a file missing there, as in a pipeline saved by an
+        earlier release, is taken from the bundled lexicon).
+
+        Files are read again when they change: the cache is keyed by their size and time."""
+        paths = [Path(cues)] if cues else []
+        if folder:
+            paths += [Path(folder) / name for name in LEXICON_FILES]
+        stamps = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths if p.exists())
+        return _load(str(cues) if cues else None, str(folder) if folder else None, stamps)
 
     def cue_role(self, lemma: str) -> str | None:
         return self.cues.get(lemma.lower())
@@ -88,9 +95,10 @@ class Lexicon:
 
 
 @lru_cache(maxsize=8)
-def _load(cues_path: str | None, folder: str | None = None) -> Lexicon:
+def _load(cues_path: str | None, folder: str | None, stamps: tuple) -> Lexicon:
     def lines(name: str) -> list[str]:
-        path = cues_path if name == "cues.tsv" and cues_path else (Path(folder) / name if folder else None)
+        saved = Path(folder) / name if folder else None
+        path = cues_path if name == "cues.tsv" and cues_path else (saved if saved and saved.exists() else None)
         return _data_lines(name, path)
 
     return _parse({name: lines(name) for name in LEXICON_FILES}, cues_path)

@@ -81,8 +81,8 @@ def find_quoted(text: str) -> list[Quoted]:
                 scan.mark("'", i + 2, j)
         else:
             scan.mark({"''": '"', "``": "“"}.get(raw, raw), i, j)
-    scan.end_paragraph(len(text))
-    return scan.found
+    scan.end_paragraph(len(text), last=True)
+    return sorted(scan.found, key=lambda q: q.outer_start)
 
 
 class _Scan:
@@ -94,23 +94,38 @@ class _Scan:
         self.stack: list[tuple[str, int, int]] = []  # (mark, start, width) of the marks still open
         self.para_start = 0
         self.carried: tuple[int, int] | None = None  # (start, width) of a quote open at a paragraph's end
+        self.carried_end = 0  # where the last paragraph it ran through ends
 
-    def end_paragraph(self, end: int) -> None:
+    def abandon_carried(self) -> None:
+        """The paragraph after an open quotation does not continue it: it ended with the last one."""
+        if self.carried is not None:
+            start, width = self.carried
+            self._until(start, width, self.carried_end)
+            self.carried = None
+
+    def end_paragraph(self, end: int, last: bool = False) -> None:
         text, stack = self.text, self.stack
         if stack and stack[0][1] == _first_visible(text, self.para_start) and stack[0][0] not in _SINGLE:
             self.carried = stack[0][1:] if self.carried is None else self.carried
+            self.carried_end = end
+            if last:  # the text ends inside it
+                self.abandon_carried()
         else:
-            self.carried = None
+            self.abandon_carried()
             if stack and stack[0][0] not in _SINGLE:
                 # '…," he said. "They separate the families.' and no closing mark: the quotation
                 # began mid-paragraph, so it cannot run on; it ends with its paragraph
                 _, start, width = stack[0]
-                close = end
-                while close > start + width and text[close - 1].isspace():
-                    close -= 1
-                if any(c.isalnum() for c in text[start + width : close]):
-                    self.found.append(Quoted(start + width, close, start, close))
+                self._until(start, width, end)
         self.stack = []
+
+    def _until(self, start: int, width: int, end: int) -> None:
+        """A quotation opened at ``start`` and never closed, ending with the paragraph at ``end``."""
+        close = end
+        while close > start + width and self.text[close - 1].isspace():
+            close -= 1
+        if any(c.isalnum() for c in self.text[start + width : close]):
+            self.found.append(Quoted(start + width, close, start, close))
 
     def mark(self, ch: str, i: int, j: int) -> None:
         text, stack = self.text, self.stack
@@ -132,7 +147,7 @@ class _Scan:
             return
         if ch in _OPENERS_ONLY or (ch in "\"'‘" and _opens(text, i, j)):
             if self.carried is not None and not stack and i != _first_visible(text, self.para_start):
-                self.carried = None  # the continuation convention needs the mark to open the paragraph
+                self.abandon_carried()  # the continuation convention needs the mark to open the paragraph
             stack.append((ch, i, j - i))
 
 

@@ -122,7 +122,8 @@ def _unreference(raw: str) -> str:
     """A character reference as its character(s), an invisible character or lone surrogate as nothing."""
     if not raw.startswith("&"):
         return ""
-    return html.unescape(raw).translate(_ONE_FOR_ONE)  # "&nosuchentity;" stays as it is
+    # "&nosuchentity;" stays as it is; "&shy;" or "&#8203;" goes like the character itself
+    return html.unescape(raw).translate(_ONE_FOR_ONE).translate(_NAME_NOISE)
 
 
 def _edit(text: str, pattern: re.Pattern, replace) -> tuple[str, OffsetMap]:

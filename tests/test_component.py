@@ -259,9 +259,6 @@ def test_a_saved_pipeline_keeps_its_custom_cues(base, cue_file, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="config.cfg keeps the cue file's absolute path and the factory reads it "
-                                       "before from_disk restores the saved lexicon: without that file the saved "
-                                       "pipeline does not load (FileNotFoundError)")
 def test_a_saved_pipeline_loads_without_its_original_cue_file(base, cue_file, tmp_path):
     with quotes_added(base, cues=str(cue_file)) as nlp:
         nlp.to_disk(tmp_path / "pipeline")
@@ -276,8 +273,6 @@ def test_a_saved_pipeline_loads_without_its_original_cue_file(base, cue_file, tm
     assert result.stdout.split() == ["speech"]
 
 
-@pytest.mark.xfail(strict=True, reason="from_disk reads through Lexicon.load's cache, keyed by folder: a pipeline "
-                                       "saved again to a folder already loaded in this process loads the old lexicon")
 def test_a_pipeline_saved_again_to_the_same_folder_loads_its_new_lexicon(base, cue_file, tmp_path):
     folder = tmp_path / "pipeline"
     with quotes_added(base) as nlp:

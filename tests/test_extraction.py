@@ -538,8 +538,6 @@ def test_a_two_word_quotation_after_a_cue_sentence_continues_it(extractor):
         ("We are not a burden on this town,", "Ellen Park"), ("We're neighbours.", "Ellen Park")]
 
 
-@pytest.mark.xfail(strict=True, reason="the parser hangs 'The warden said' on the quotation's verb (parataxis); the "
-                                       "quote then comes out mixed, its text holding its own speaker and cue")
 def test_a_cue_the_parser_hung_on_the_quotation_stays_out_of_it(extractor):
     quote = only(extractor.extract("The warden said, “Boats must wait until the storm passes.”"),
                  kind="direct", speaker_mention="The warden", cue="said")
@@ -547,9 +545,6 @@ def test_a_cue_the_parser_hung_on_the_quotation_stays_out_of_it(extractor):
     assert not quote.start <= quote.cue_start < quote.end
 
 
-@pytest.mark.xfail(strict=True, reason="the parser makes 'called' a conjunct of the reported clause's verb, so the "
-                                       "content of 'said' runs on over the speaker's second act, which is also "
-                                       "reported as a quote of its own")
 def test_a_second_act_of_the_speaker_is_not_part_of_what_was_said(extractor):
     article = extractor.extract("Councillor Tom Reid said that the increase was unfair and called for a public hearing.")
     assert [(q.speaker, q.cue, q.text) for q in article.quotes] == [

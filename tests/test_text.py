@@ -67,9 +67,6 @@ def test_invisible_characters_are_removed(char):
     assert p.source_span(0, len(p.text)) == (0, len(text))
 
 
-@pytest.mark.xfail(strict=True, reason="a character reference to an invisible character (&shy;, &#173;, "
-                                       "&#8203;) is decoded but not removed: 'said Ma&shy;ria Lopes' "
-                                       "then gives no quote at all")
 @pytest.mark.parametrize("raw", ["&shy;", "&#173;", "&#xAD;", "&#8203;", "&zwj;", "&lrm;"])
 def test_a_reference_to_an_invisible_character_is_removed_too(raw):
     assert prepare(f"Ma{raw}ria").text == "Maria"

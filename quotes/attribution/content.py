@@ -123,7 +123,11 @@ def _question(verb: Token) -> Token | None:
 
 
 def coordinated_report(clause: Token, lexicon: Lexicon) -> Token | None:
-    return next((c for c in clause.children if c.dep_ == "conj" and starts_a_report(c, lexicon)), None)
+    """A cue joined to the clause with no subject of its own: the speaker's next act ("said that
+    the rise was unfair and called for a hearing"), not more of what was said."""
+    return next((c for c in clause.children if c.dep_ == "conj" and (
+        starts_a_report(c, lexicon) or (lexicon.cue_role(c.lemma_) == "directive" and c.pos_ == "VERB"
+                                        and not any(g.dep_ in SUBJECT_DEPS for g in c.children)))), None)
 
 
 def clause_chars(clause: Token, text: str, lexicon: Lexicon) -> tuple[int, int]:

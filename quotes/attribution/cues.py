@@ -121,10 +121,11 @@ def _as_reported(verb: Token, text: str) -> tuple[int, int] | None:
 
 
 def _around_cue(text: str, start: int, end: int, verb: Token, speaker: Span | None) -> list[tuple[int, int]]:
-    """Content interrupted by its cue ("The industry, she said, is doing better") in two pieces."""
+    """Content interrupted by its cue ("The industry, she said, is doing better") in two pieces; a
+    cue and speaker the parser hung inside the content ("The warden said, “…”") left out of it."""
     lo = min(verb.idx, speaker.start_char if speaker is not None else verb.idx)
     hi = max(end_char(verb), speaker.end_char if speaker is not None else 0)
-    if not (start < lo and hi < end):
+    if hi <= start or lo >= end:
         return [(start, end)]
     pieces = [trim_chars(text, start, lo), trim_chars(text, hi, end)]
     return [(s, e) for s, e in pieces if e > s]
