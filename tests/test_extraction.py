@@ -44,7 +44,8 @@ def test_apostrophes_are_not_quotation_marks(extractor):
 def test_colon_introduced_quote(extractor):
     text = "Fire chief Ravi Menon told reporters: “Nobody was hurt. The building is a total loss.”"
     quote = only(extractor.extract(text), kind="direct", speaker="Ravi Menon", cue="told")
-    assert quote.text.startswith("Nobody was hurt.") and quote.addressee == "reporters"
+    # reporters are an audience, not someone to name as the addressee
+    assert quote.text.startswith("Nobody was hurt.") and quote.addressee is None and quote.audience == "reporters"
 
 
 def test_quote_split_by_its_cue(extractor):
@@ -86,7 +87,7 @@ def test_pronoun_follows_gender(extractor):
 
 
 def test_according_to(extractor):
-    text = "The factory will close in March, according to the company's chief executive, Omar Haddad."
+    text = "The factory will close in March, according to the firm's chief executive, Omar Haddad."
     quote = only(extractor.extract(text), kind="indirect", cue="according to")
     assert quote.text == "The factory will close in March"
 
@@ -147,7 +148,7 @@ def test_headlines_repeated_in_scraped_text_are_skipped(extractor):
 
 
 def test_organisation_statement_is_the_speaker(extractor):
-    text = ("The Ministry of Health said in a statement that the outbreak was under control. "
+    text = ("The Ministry of Health said in a written statement that the outbreak was under control. "
             "“Vaccination will continue in all regions,” it said.")
     article = extractor.extract(text)
     assert [(q.speaker, q.speaker_type) for q in article.quotes] == [("Ministry of Health", "ORG")] * 2
@@ -177,23 +178,28 @@ def test_pipe_keeps_order_and_metadata(extractor):
     assert articles[3].document.title == "T3" and articles[3].quotes[0].text == "Item 3 is ready,"
 
 
-def test_content_interrupted_by_its_cue_comes_in_two_pieces(extractor):
-    text = "The golf industry, she said, is doing much better than it has in years. Chef Ana Ruiz opened a bistro."
+@pytest.mark.parametrize("text, pieces, mention", [
+    ("The fishing season, she said, is shaping up to be the best in a decade. Chef Ana Ruiz opened a bistro.",
+     ["The fishing season", "is shaping up to be the best in a decade"], "she"),
+    ("The housing market, he said, has cooled faster than anyone expected. Chef Ana Ruiz opened a bistro.",
+     ["The housing market", "has cooled faster than anyone expected"], "he"),
+])
+def test_content_interrupted_by_its_cue_comes_in_two_pieces(extractor, text, pieces, mention):
     article = extractor.extract(text)
-    assert [q.text for q in article.quotes] == ["The golf industry", "is doing much better than it has in years"]
-    assert {q.speaker_mention for q in article.quotes} == {"she"}
+    assert [q.text for q in article.quotes] == pieces
+    assert {q.speaker_mention for q in article.quotes} == {mention}
 
 
 def test_transcript_and_headline_labels(extractor):
-    text = ("CNN's Jake Tapper spoke with Oklahoma Gov. Mary Fallin.\n\n"
-            "ENERGY: Benchmark crude oil fell 42 cents to $51.69 per barrel.\n\n"
-            "TAPPER: Do you think the governor campaigned as a healer?\n\n"
-            "FALLIN: I think he is trying to campaign as a racial healer.\n\n"
-            "Editor's Note: The following is an excerpt.\n")
+    text = ("Channel 9's Dana Whitmore spoke with Utah Gov. Carl Benson.\n\n"
+            "WEATHER: Snow is expected across the valley by Friday.\n\n"
+            "WHITMORE: Do you think the legislature will pass the bill?\n\n"
+            "BENSON: I think it has the votes to pass this spring.\n\n"
+            "Editor's Note: What follows is a partial transcript.\n")
     article = extractor.extract(text)
-    assert [(q.speaker_mention, q.cue) for q in article.quotes] == [("TAPPER", ":"), ("FALLIN", ":")]
-    assert article.quotes[1].text == "I think he is trying to campaign as a racial healer"
-    assert [q.speaker for q in article.quotes] == ["Jake Tapper", "Mary Fallin"]
+    assert [(q.speaker_mention, q.cue) for q in article.quotes] == [("WHITMORE", ":"), ("BENSON", ":")]
+    assert article.quotes[1].text == "I think it has the votes to pass this spring"
+    assert [q.speaker for q in article.quotes] == ["Dana Whitmore", "Carl Benson"]
 
 
 def test_directives_need_an_addressee(extractor):
@@ -203,34 +209,62 @@ def test_directives_need_an_addressee(extractor):
     assert quote.text == "to conserve water during the repairs"
 
 
-def test_they_resolves_to_the_last_plural_subject(extractor):
-    text = "Tore Sohlberg and Lehla Abreder met the staff on Friday. They said the vote would be respected."
+@pytest.mark.parametrize("text, pair", [
+    ("Ingrid Halvorsen and Dario Mendes met the press on Monday. They said the strike would end soon.",
+     "Ingrid Halvorsen and Dario Mendes"),
+    ("Priya Nair and Jonas Weber visited the plant on Thursday. They said the jobs would stay in town.",
+     "Priya Nair and Jonas Weber"),
+])
+def test_they_resolves_to_the_last_plural_subject(extractor, text, pair):
     quote = only(extractor.extract(text), kind="indirect", speaker_mention="They")
-    assert quote.speaker == "Tore Sohlberg and Lehla Abreder"
+    assert quote.speaker == pair
 
 
-def test_what_someone_called_or_described_something(extractor):
-    text = "Councillor Pete Fry now calls it a rookie mistake. He describes himself as the most left-leaning member of council."
+@pytest.mark.parametrize("text, expected", [
+    ("Councillor Nadia Brennan now calls it an honest error. She describes herself as the most cautious voice "
+     "on the board.",
+     [("an honest error", "Nadia Brennan"), ("the most cautious voice on the board", "Nadia Brennan")]),
+    ("Trustee Felix Amadi now calls it a costly blunder. He describes himself as the only fiscal hawk on the "
+     "school board.",
+     [("a costly blunder", "Felix Amadi"), ("the only fiscal hawk on the school board", "Felix Amadi")]),
+])
+def test_what_someone_called_or_described_something(extractor, text, expected):
     article = extractor.extract(text)
-    assert [(q.text, q.speaker) for q in article.quotes] == [
-        ("a rookie mistake", "Pete Fry"), ("the most left-leaning member of council", "Pete Fry")]
+    assert [(q.text, q.speaker) for q in article.quotes] == expected
 
 
-def test_description_followed_by_names_is_those_names(extractor):
-    text = "His defence attorneys, Charles Glynn and Richard Jones, have said they might seek a change of venue."
+@pytest.mark.parametrize("text, names", [
+    ("Her lawyers, Mina Castell and Howard Pike, have said they will appeal the verdict.",
+     "Mina Castell and Howard Pike"),
+    ("The company's founders, Ravi Sandhu and Elise Moreau, have said they plan to sell the business.",
+     "Ravi Sandhu and Elise Moreau"),
+    ("Their coaches, Tomas Berg and Alan Ruiz, have said they might skip the tournament.",
+     "Tomas Berg and Alan Ruiz"),
+])
+def test_description_followed_by_names_is_those_names(extractor, text, names):
     quote = only(extractor.extract(text), kind="indirect")
-    assert quote.speaker_mention == quote.speaker == "Charles Glynn and Richard Jones"
+    assert quote.speaker_mention == quote.speaker == names
 
 
-def test_quote_after_a_colon_belongs_to_the_sentence_subject(extractor):
-    text = ("“The rules are clear,” Dr. Robert Strang said.\n\n"
-            "Dave Martell, the addictions doctor, is more blunt: “We are going to find horrifying things.”")
-    assert speakers(extractor, text) == ["Robert Strang", "Dave Martell"]
+@pytest.mark.parametrize("text, expected", [
+    ("“The numbers are improving,” Dr. Alice Monroe said.\n\n"
+     "Greg Tulloch, the emergency physician, is less hopeful: “We are still turning people away.”",
+     ["Alice Monroe", "Greg Tulloch"]),
+    ("“Help is on the way,” Chief Ruth Banner said.\n\n"
+     "Sam Oduya, the shelter director, is more cautious: “We have heard that before.”",
+     ["Ruth Banner", "Sam Oduya"]),
+])
+def test_quote_after_a_colon_belongs_to_the_sentence_subject(extractor, text, expected):
+    assert speakers(extractor, text) == expected
 
 
-def test_unsaid_and_passive_cues_report_nothing(extractor):
-    text = ("The president has not said he would veto the bill. The Greens will argue that the plan fails. "
-            "Cable had been diagnosed with cancer and told he had three months to live.")
+@pytest.mark.parametrize("text", [
+    "The governor has not said she would sign the budget. The Greens will argue that the plan fails. "
+    "Morris had been diagnosed with diabetes and told he would need surgery within a year.",
+    "The mayor has not said he would run again. The union will claim that the offer is too low. "
+    "Ortega had been arrested in March and told he could not leave the country.",
+])
+def test_unsaid_and_passive_cues_report_nothing(extractor, text):
     assert extractor.extract(text).quotes == []
 
 
@@ -248,23 +282,35 @@ def test_elided_years_are_not_quotation_marks(extractor):
          text="I grew up in the '60s, when the river still froze,")
 
 
-def test_according_to_a_long_source_before_the_content(extractor):
-    text = "According to conservative talk radio host Gil Marsh, the plan reeks of panic and haste."
-    only(extractor.extract(text), kind="indirect", cue="according to", speaker="Gil Marsh",
-         text="the plan reeks of panic and haste")
+@pytest.mark.parametrize("text, speaker, content", [
+    ("According to veteran union negotiator Carla Jensen, the offer falls far short of inflation.",
+     "Carla Jensen", "the offer falls far short of inflation"),
+    ("According to longtime harbour pilot Sven Aalto, the channel is too shallow for the new ferries.",
+     "Sven Aalto", "the channel is too shallow for the new ferries"),
+])
+def test_according_to_a_long_source_before_the_content(extractor, text, speaker, content):
+    only(extractor.extract(text), kind="indirect", cue="according to", speaker=speaker, text=content)
 
 
-def test_hyphenated_given_names_and_employers_stay_out_of_names(extractor):
-    text = ("North Korean leader Kim Jong-un arrived in Beijing on Tuesday. "
-            "Kim said the talks had gone well. Analyst Mei Lin of Harbor Capital said markets were calm.")
-    assert speakers(extractor, text) == ["Kim Jong-un", "Mei Lin"]
+@pytest.mark.parametrize("text, expected", [
+    ("Opposition leader Lee Jae-sung arrived in Tokyo on Wednesday. Lee said the meeting had been productive. "
+     "Economist Rui Tan of Coastal Bank said exports were steady.", ["Lee Jae-sung", "Rui Tan"]),
+    ("South Korean envoy Park Ji-hoon landed in Hanoi on Friday. Park said the visit had gone smoothly. "
+     "Analyst Mei Lin of Harbor Capital said markets were calm.", ["Park Ji-hoon", "Mei Lin"]),
+])
+def test_hyphenated_given_names_and_employers_stay_out_of_names(extractor, text, expected):
+    assert speakers(extractor, text) == expected
 
 
-def test_pronoun_gender_comes_from_the_sentence_before_another_name(extractor):
+@pytest.mark.parametrize("text, name", [
+    ("Kim Min-jun said in his letter to shareholders he would hand the company to Laura Chen next year. "
+     "But he warned that the sale could still collapse.", "Kim Min-jun"),
+    ("Kim Tae-yang said at his news conference he had already phoned Peter Lang about the merger. "
+     "But he warned that regulators could block the deal.", "Kim Tae-yang"),
+])
+def test_pronoun_gender_comes_from_the_sentence_before_another_name(extractor, text, name):
     # "Kim" alone reads as a woman's first name; the article's own "his … he" says otherwise
-    text = ("Kim Jong-un said in his speech he was ready to meet Donald Trump at any time. "
-            "But he warned that sanctions would change his plans.")
-    assert speakers(extractor, text) == ["Kim Jong-un", "Kim Jong-un"]
+    assert speakers(extractor, text) == [name, name]
 
 
 def test_names_in_photo_captions_are_no_antecedents(extractor):
@@ -307,7 +353,7 @@ def test_said_and_added_are_two_reports_by_one_speaker(extractor):
 
 def test_as_someone_reported_attributes_the_main_clause(extractor):
     article = extractor.extract("As Reuters reported on Monday, the mill will close by spring. "
-                                "As predicted by most critics, the film won.")
+                                "As predicted by the pollsters, the incumbent won.")
     assert [(q.speaker, q.cue, q.text) for q in article.quotes] == [
         ("Reuters", "reported", "the mill will close by spring")]
 
@@ -322,11 +368,16 @@ def test_straight_and_curly_marks_mixed_in_one_quotation(extractor):
     assert {q.speaker for q in article.quotes} == {"Ines Moreau"}
 
 
-def test_cue_closing_its_sentence_reports_what_precedes_the_comma(extractor):
-    text = ("Economist Mona Sayed studies student loans.\n\n"
-            "Those who take on heavy debt struggle, even with a “good” job, she said.")
-    only(extractor.extract(text), kind="mixed", speaker="Mona Sayed", cue="said",
-         text="Those who take on heavy debt struggle, even with a “good” job")
+@pytest.mark.parametrize("text, content", [
+    ("Economist Mona Sayed studies rents.\n\n"
+     "Families who rent downtown fall behind, even on a “decent” salary, she said.",
+     "Families who rent downtown fall behind, even on a “decent” salary"),
+    ("Economist Mona Sayed studies pensions.\n\n"
+     "Workers who retire early run short, even with a “generous” plan, she said.",
+     "Workers who retire early run short, even with a “generous” plan"),
+])
+def test_cue_closing_its_sentence_reports_what_precedes_the_comma(extractor, text, content):
+    only(extractor.extract(text), kind="mixed", speaker="Mona Sayed", cue="said", text=content)
 
 
 def test_quotation_left_open_mid_paragraph_ends_with_the_paragraph(extractor):
@@ -344,10 +395,13 @@ def test_pointed_out_reports_its_clause(extractor):
         ("Sofia Lind", "the bridge had not been inspected since 2009")]
 
 
-def test_a_quotation_is_beside_its_cue_only_if_nothing_else_intervenes(extractor):
+@pytest.mark.parametrize("text, speaker, word", [
+    ("Mayor Lina Ortiz called the report “misleading” on Wednesday.", "Lina Ortiz", "misleading"),
+    ("Coach Ray Dunn called the penalty “ridiculous” after the game.", "Ray Dunn", "ridiculous"),
+])
+def test_a_quotation_is_beside_its_cue_only_if_nothing_else_intervenes(extractor, text, speaker, word):
     assert extractor.extract("Inspector Mara Holt pointed to a “serious flaw” in the plan.").quotes == []
-    only(extractor.extract("Premier Dan Kovac called the allegation “false” on Thursday."),
-         kind="direct", speaker="Dan Kovac", text="false")
+    only(extractor.extract(text), kind="direct", speaker=speaker, text=word)
 
 
 def test_a_reporting_noun_with_an_owner_and_a_that_clause(extractor):
@@ -359,40 +413,62 @@ def test_a_reporting_noun_with_an_owner_and_a_that_clause(extractor):
 
 def test_a_statement_issued_by_someone_is_theirs(extractor):
     article = extractor.extract(
-        "The Harbour Authority issued a statement saying that the ferry would resume service on Friday. "
+        "The Harbour Authority issued a brief statement saying that the ferry would resume service on Friday. "
         "Divers found a note saying that the wreck had been moved.")
     assert [(q.speaker, q.cue, q.text) for q in article.quotes] == [
         ("Harbour Authority", "saying", "the ferry would resume service on Friday")]
 
 
-def test_a_long_apposition_the_parser_read_as_a_clause(extractor):
-    text = ("Jeffrey Salkin, a Hollywood, Fla., rabbi helping to organize the boycott, said he and other rabbis "
-            "were alarmed about the rhetoric.")
-    only(extractor.extract(text), kind="indirect", speaker="Jeffrey Salkin", cue="said",
-         text="he and other rabbis were alarmed about the rhetoric")
+@pytest.mark.parametrize("text, speaker, content", [
+    ("Maria Delgado, a Tucson, Ariz., nurse helping to run the strike, said she and other nurses were worried "
+     "about staffing.", "Maria Delgado", "she and other nurses were worried about staffing"),
+    ("Paul Okonjo, a Dayton, Ohio, pastor working to rebuild the shelter, said he and other volunteers were "
+     "tired of waiting for the city.", "Paul Okonjo", "he and other volunteers were tired of waiting for the city"),
+    ("Karen Whitlow, a Bangor, Maine, teacher leading the petition drive, said she and her colleagues were "
+     "angry about the cuts.", "Karen Whitlow", "she and her colleagues were angry about the cuts"),
+])
+def test_a_long_apposition_the_parser_read_as_a_clause(extractor, text, speaker, content):
+    only(extractor.extract(text), kind="indirect", speaker=speaker, cue="said", text=content)
 
 
-def test_calling_for_something_reports_the_demand(extractor):
-    article = extractor.extract("The Canadian Council for Refugees has called for the elimination of the fees. "
-                                "Senator Ana Ruiz is calling for the province to fund three new clinics. "
-                                "Texas was called for Ted Cruz moments after the polls closed.")
-    assert [(q.speaker, q.text) for q in article.quotes] == [
-        ("Canadian Council for Refugees", "the elimination of the fees"),
-        ("Ana Ruiz", "the province to fund three new clinics")]
+@pytest.mark.parametrize("text, expected", [
+    ("The National Farmers Union has called for a freeze on land sales. "
+     "Senator Ana Ruiz is calling for the province to fund three new clinics. "
+     "Ohio was called for the governor minutes after the polls closed.",
+     [("National Farmers Union", "a freeze on land sales"), ("Ana Ruiz", "the province to fund three new clinics")]),
+    ("The Northland Nurses Association has called for an end to mandatory overtime. "
+     "The doctors are calling for an inquiry into the deaths. "
+     "Florida was called for the senator an hour after the polls closed.",
+     [("Northland Nurses Association", "an end to mandatory overtime"), ("The doctors", "an inquiry into the deaths")]),
+])
+def test_calling_for_something_reports_the_demand(extractor, text, expected):
+    article = extractor.extract(text)
+    assert [(q.speaker, q.text) for q in article.quotes] == expected
 
 
-def test_a_question_asked_with_if_or_whether(extractor):
-    article = extractor.extract("Maya Chen, a union organizer, asked workers if they planned to attend the caucuses. "
-                                "If you ask me, the plan will fail.")
-    assert [(q.speaker, q.cue, q.text) for q in article.quotes] == [
-        ("Maya Chen", "asked", "they planned to attend the caucuses")]
+@pytest.mark.parametrize("text, expected", [
+    ("Campaign volunteer Omar Sato asked voters if they had received their ballots. "
+     "If you ask me, the plan will fail.", ("Omar Sato", "asked", "they had received their ballots")),
+    ("Nurse manager Leah Doyle asked staff whether they would work the holiday shift. "
+     "If you ask me, the plan will fail.", ("Leah Doyle", "asked", "they would work the holiday shift")),
+    ("Deputy mayor Ines Kaur, a former teacher, asked parents if they wanted a longer school day.",
+     ("Ines Kaur", "asked", "they wanted a longer school day")),
+])
+def test_a_question_asked_with_if_or_whether(extractor, text, expected):
+    article = extractor.extract(text)
+    assert [(q.speaker, q.cue, q.text) for q in article.quotes] == [expected]
 
 
-def test_a_dash_after_the_cue_sets_off_a_comment_not_content(extractor):
-    text = ("Federal deficits will rise again this year, the Congressional Budget Office reported on Tuesday "
-            "-- a development that could shape the race.")
-    only(extractor.extract(text), kind="indirect", speaker="Congressional Budget Office",
-         text="Federal deficits will rise again this year")
+@pytest.mark.parametrize("text, speaker, content", [
+    ("Hospital wait times grew longer last year, the Provincial Audit Office reported on Wednesday "
+     "-- a finding that could haunt the health minister.",
+     "Provincial Audit Office", "Hospital wait times grew longer last year"),
+    ("Home sales fell for a fifth straight month, the Northland Housing Board reported on Friday "
+     "-- a sign that higher rates are biting.",
+     "Northland Housing Board", "Home sales fell for a fifth straight month"),
+])
+def test_a_dash_after_the_cue_sets_off_a_comment_not_content(extractor, text, speaker, content):
+    only(extractor.extract(text), kind="indirect", speaker=speaker, text=content)
 
 
 def test_a_clause_before_the_cue_that_is_not_its_content(extractor):
@@ -420,46 +496,82 @@ def test_a_share_of_a_group_speaks_with_its_group(extractor, text, mention):
     assert (quote.speaker_mention, quote.speaker) == (mention, mention)
 
 
-def test_a_that_clause_after_the_cues_phrase(extractor):
+@pytest.mark.parametrize("first, expected", [
+    ("Police chief Hal Brody said for the first time Tuesday that two officers had been suspended.",
+     ("Hal Brody", "two officers had been suspended")),
+    ("Commissioner Vera Stone said for the first time publicly that the audit had found missing funds.",
+     ("Vera Stone", "the audit had found missing funds")),
+])
+def test_a_that_clause_after_the_cues_phrase(extractor, first, expected):
     article = extractor.extract(
-        "Admiral Jon Kirby said for the first time that some emails have been located. "
-        "Ana Ruiz said in a statement that the clinic would stay open. "
+        first + " Ana Ruiz said in a statement that her clinic would stay open. "
         "She said in an interview that was broadcast on Sunday.")
-    assert [(q.speaker, q.text) for q in article.quotes] == [
-        ("Jon Kirby", "some emails have been located"), ("Ana Ruiz", "the clinic would stay open")]
+    assert [(q.speaker, q.text) for q in article.quotes] == [expected, ("Ana Ruiz", "her clinic would stay open")]
 
 
-def test_a_gerund_the_cue_reports(extractor):
-    article = extractor.extract("Senator Lisa Hart has proposed taxing carbon emissions from coal plants. "
-                                "“It deserves that name,” Hart said, answering a question at a town hall.")
-    assert [(q.speaker, q.cue, q.text) for q in article.quotes] == [
-        ("Lisa Hart", "proposed", "taxing carbon emissions from coal plants"),
-        ("Lisa Hart", "said", "It deserves that name,")]
+@pytest.mark.parametrize("text, expected", [
+    ("Senator Lisa Hart has proposed taxing sugary drinks sold near schools. "
+     "“It is a fair price,” Hart said, replying to a voter at a town hall.",
+     [("Lisa Hart", "proposed", "taxing sugary drinks sold near schools"),
+      ("Lisa Hart", "said", "It is a fair price,")]),
+    ("Councillor Omar Baig has suggested banning cars from the old town square. "
+     "“It is long overdue,” Baig said, talking to reporters outside the chamber.",
+     [("Omar Baig", "suggested", "banning cars from the old town square"),
+      ("Omar Baig", "said", "It is long overdue,")]),
+])
+def test_a_gerund_the_cue_reports(extractor, text, expected):
+    article = extractor.extract(text)
+    assert [(q.speaker, q.cue, q.text) for q in article.quotes] == expected
 
 
-def test_the_content_the_parser_made_the_main_clause(extractor):
-    article = extractor.extract("Reporter Michael Leahy previously reported, The Clinton Foundation refused to "
-                                "release the names of its donors. Engineer Tom Sexton was quick to point out that "
-                                "the bridge had passed inspection.")
-    assert [(q.speaker, q.text) for q in article.quotes] == [
-        ("Michael Leahy", "The Clinton Foundation refused to release the names of its donors"),
-        ("Tom Sexton", "the bridge had passed inspection")]
+@pytest.mark.parametrize("first, expected", [
+    ("Columnist Irene Walsh previously reported, The Harbor Trust declined to disclose the cost of the renovation.",
+     ("Irene Walsh", "The Harbor Trust declined to disclose the cost of the renovation")),
+    ("Analyst Victor Lim previously noted, The airline has not turned a profit since 2015.",
+     ("Victor Lim", "The airline has not turned a profit since 2015")),
+])
+def test_the_content_the_parser_made_the_main_clause(extractor, first, expected):
+    article = extractor.extract(first + " Engineer Lucy Brandt was quick to point out that the bridge had passed "
+                                        "inspection.")
+    assert [(q.speaker, q.text) for q in article.quotes] == [expected, ("Lucy Brandt", "the bridge had passed inspection")]
 
 
-def test_a_name_set_off_by_commas_the_parser_hung_elsewhere(extractor):
-    article = extractor.extract(
-        "Alarmed by the flooding in Nevada, Senator Harriet Reid, the minority leader, said that she spoke "
-        "with the governor on Tuesday. Beck, who supported Ted Cruz, R-Texas, and opposed the merger during "
-        "the primaries, last week said the deal was dead.")
-    assert [(q.speaker, q.text) for q in article.quotes] == [
-        ("Harriet Reid", "she spoke with the governor on Tuesday"), ("Beck", "the deal was dead")]
+HOLLIS = ("Hollis, who backed Gov. Ann Marsh, D-Ore., and fought the pipeline during the campaign, on Friday said "
+          "the project was finished.")
+DUNMORE = ("Dunmore, who endorsed Rep. Carl Vance, R-Ohio, and campaigned against the levy in the fall, this week "
+           "said the measure was doomed.")
+VOSS = ("Worried by the drought in Alberta, Minister Clara Voss, the agriculture critic, said that she met with "
+        "ranchers on Monday.")
+HADID = ("Stung by the layoffs in Windsor, Councillor Omar Hadid, the deputy mayor, said that he called the plant "
+         "manager on Friday.")
 
 
-def test_as_of_time_before_a_report_with_content(extractor):
-    article = extractor.extract("Attempts to learn more were stymied as city staff said they could not talk "
-                                "during the budget process. Fares are lower than TransLink says they are.")
-    assert [(q.speaker, q.text) for q in article.quotes] == [
-        ("city staff", "they could not talk during the budget process")]
+@pytest.mark.parametrize("text, expected", [
+    (f"{VOSS} {HOLLIS}", [("Clara Voss", "she met with ranchers on Monday"), ("Hollis", "the project was finished")]),
+    pytest.param(f"{HADID} {HOLLIS}", [("Omar Hadid", "he called the plant manager on Friday"),
+                                       ("Hollis", "the project was finished")],
+                 marks=pytest.mark.xfail(strict=True, reason="after this first sentence the parser makes 'Hollis' "
+                                         "the subject of 'fought' inside its own relative clause, so 'said' has no "
+                                         "subject and Hollis's report is lost")),
+    (f"{HADID} {DUNMORE}", [("Omar Hadid", "he called the plant manager on Friday"),
+                            ("Dunmore", "the measure was doomed")]),
+])
+def test_a_name_set_off_by_commas_the_parser_hung_elsewhere(extractor, text, expected):
+    article = extractor.extract(text)
+    assert [(q.speaker, q.text) for q in article.quotes] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Efforts to reach the owners failed as the building manager said he could not share their contact details. "
+     "The rent is higher than the landlord says it is.",
+     ("the building manager", "he could not share their contact details")),
+    ("The hearing was delayed as court officials said they had not received the files. "
+     "The queue was longer than the airline says it was.",
+     ("court officials", "they had not received the files")),
+])
+def test_as_of_time_before_a_report_with_content(extractor, text, expected):
+    article = extractor.extract(text)
+    assert [(q.speaker, q.text) for q in article.quotes] == [expected]
 
 
 def test_an_opening_mark_typed_where_the_closing_one_belongs(extractor):
@@ -489,47 +601,73 @@ def test_a_speaking_name_ner_missed_is_still_a_person(extractor):
     assert article.quotes[0].speaker_key == article.quotes[1].speaker_key is not None
 
 
-NAME_CUT_OFF = ("Former mayor Ann Cole announced recently that she will leave office in the fall.\n\n"
-                "Transit as the top issue\n\n"
-                "Tremblay said he's a \"long way from a decision,\" noting that he has served on council for 12 years.")
+# Each after a subhead, with the surname alone as subject: the parser makes the name a sentence of its own.
+NAME_CUT_OFF = ("Councillor Joan Pratt revealed last week that she will not seek a fourth term.\n\n"
+                "Housing as the main concern\n\n"
+                "Leblanc said he's \"still weighing his options,\" adding that he has lived in the ward for 30 years.")
+NAME_CUT_OFF_NOUN = NAME_CUT_OFF.replace("Leblanc", "Tremblay")
 
 
-def test_a_name_the_parser_cut_off_into_a_sentence_of_its_own(extractor):
-    # the construction under test: the parser makes "Tremblay" a sentence of its own
-    assert "Tremblay" in [s.text.strip() for s in extractor.nlp(NAME_CUT_OFF).sents]
-    article = extractor.extract(NAME_CUT_OFF)
+@pytest.mark.parametrize("text, name", [
+    (NAME_CUT_OFF, "Leblanc"),
+    pytest.param(NAME_CUT_OFF_NOUN, "Tremblay", marks=pytest.mark.xfail(
+        strict=True, reason="here the tagger makes the cut-off 'Tremblay' a common noun (NOUN), and only a "
+                            "PROPN (or pronoun) sentence is taken as the speaker: both of his quotes are lost")),
+])
+def test_a_name_the_parser_cut_off_into_a_sentence_of_its_own(extractor, text, name):
+    # the construction under test: the parser makes the surname a sentence of its own
+    assert name in [s.text.strip() for s in extractor.nlp(text).sents]
+    article = extractor.extract(text)
     assert [(q.kind, q.speaker_mention, q.speaker, q.cue, q.text) for q in article.quotes] == [
-        ("indirect", "Former mayor Ann Cole", "Ann Cole", "announced", "she will leave office in the fall"),
-        ("mixed", "Tremblay", "Tremblay", "said", "he's a \"long way from a decision,\""),
-        ("indirect", "Tremblay", "Tremblay", "noting", "he has served on council for 12 years")]
+        ("indirect", "Councillor Joan Pratt", "Joan Pratt", "revealed", "she will not seek a fourth term"),
+        ("mixed", name, name, "said", "he's \"still weighing his options,\""),
+        ("indirect", name, name, "adding", "he has lived in the ward for 30 years")]
 
 
-@pytest.mark.xfail(strict=True, reason="the small model tags the lone surname 'Tremblay' as ORG, and nothing "
+@pytest.mark.xfail(strict=True, reason="the small model tags the lone surname 'Leblanc' as ORG, and nothing "
                                        "corrects the type of a name that speaks of itself as 'he'")
 def test_a_lone_surname_that_says_he_is_a_person(extractor):
     article = extractor.extract(NAME_CUT_OFF)
     assert [(q.speaker, q.speaker_type) for q in article.quotes] == [
-        ("Ann Cole", "PERSON"), ("Tremblay", "PERSON"), ("Tremblay", "PERSON")]
+        ("Joan Pratt", "PERSON"), ("Leblanc", "PERSON"), ("Leblanc", "PERSON")]
 
 
-def test_a_report_in_a_relative_clause_with_its_own_subject(extractor):
-    text = "The ruling was a setback for the firm, whose attorneys argued that the documents contained trade secrets."
-    only(extractor.extract(text), kind="indirect", cue="argued", text="the documents contained trade secrets")
+@pytest.mark.parametrize("text, cue, content", [
+    ("The verdict was a blow to the city, whose lawyers argued that the contract had never been signed.",
+     "argued", "the contract had never been signed"),
+    ("The delay frustrated the union, whose members complained that the talks were going nowhere.",
+     "complained", "the talks were going nowhere"),
+    ("The decision surprised the club, whose owners insisted that the stadium deal was still alive.",
+     "insisted", "the stadium deal was still alive"),
+])
+def test_a_report_in_a_relative_clause_with_its_own_subject(extractor, text, cue, content):
+    only(extractor.extract(text), kind="indirect", cue=cue, text=content)
 
 
-def test_a_quotation_after_a_cue_sentence_in_two_apostrophe_marks_continues_it(extractor):
-    text = ("''We have the most votes,'' Senator Ana Ruiz told a crowd after she took the stage to ''Eye of the "
-            "Tiger.'' ''And we will unify our party to win this election.''")
+@pytest.mark.parametrize("text, expected", [
+    ("''Our schools deserve better,'' Governor Nora Blake told supporters after she walked out to ''Born to "
+     "Run.'' ''And next year they will get it.''",
+     [("Our schools deserve better,", "Nora Blake"), ("And next year they will get it.", "Nora Blake")]),
+    ("''This county has waited long enough,'' Commissioner Leo Grant told a rally after he read aloud from "
+     "''The Grapes of Wrath.'' ''We will fix the roads this summer.''",
+     [("This county has waited long enough,", "Leo Grant"), ("We will fix the roads this summer.", "Leo Grant")]),
+])
+def test_a_quotation_after_a_cue_sentence_in_two_apostrophe_marks_continues_it(extractor, text, expected):
     article = extractor.extract(text)
-    assert [(q.text, q.speaker) for q in article.quotes] == [
-        ("We have the most votes,", "Ana Ruiz"), ("And we will unify our party to win this election.", "Ana Ruiz")]
+    assert [(q.text, q.speaker) for q in article.quotes] == expected
 
 
-def test_a_warning_whose_addressee_the_parser_took_for_a_time_phrase(extractor):
-    article = extractor.extract("Police chief Mohamad Fuzi Harun warned the public Monday not to speculate on the "
-                                "abdication. The officers walked out on Monday to protest the ruling.")
-    assert [(q.speaker, q.cue, q.text) for q in article.quotes] == [
-        ("Mohamad Fuzi Harun", "warned", "not to speculate on the abdication")]
+@pytest.mark.parametrize("text, expected", [
+    ("Fire commissioner Dana Oyelowo warned residents Sunday not to return to their homes until the leak was "
+     "fixed. The nurses walked out on Sunday to protest the new shifts.",
+     ("Dana Oyelowo", "warned", "not to return to their homes until the leak was fixed")),
+    ("Health officer Priya Raman warned parents Friday not to send sick children to school. "
+     "The drivers stayed home on Friday to protest the new routes.",
+     ("Priya Raman", "warned", "not to send sick children to school")),
+])
+def test_a_warning_whose_addressee_the_parser_took_for_a_time_phrase(extractor, text, expected):
+    article = extractor.extract(text)
+    assert [(q.speaker, q.cue, q.text) for q in article.quotes] == [expected]
 
 
 def test_a_two_word_quotation_after_a_cue_sentence_continues_it(extractor):
