@@ -305,6 +305,9 @@ def _merge(article: Article, doc: Doc, piece: Piece) -> DocumentError | None:
                 span = piece.source_span(start, getattr(quote, f"{attr}_end"))
                 setattr(quote, f"{attr}_start", span[0])
                 setattr(quote, f"{attr}_end", span[1])
+        for link in quote.chain:
+            if link.start is not None:
+                link.start, link.end = piece.source_span(link.start, link.end)
         article.quotes.append(quote)
     if not piece.offset:
         article.entities.extend(doc._.quote_entities)

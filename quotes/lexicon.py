@@ -20,7 +20,8 @@ CUE_ROLES = {"speech", "tell", "write", "conduit", "belief", "phrase", "direct",
 # The files of a lexicon, as in ``quotes/data`` and in a saved spaCy pipeline's component folder.
 LEXICON_FILES = ("cues.tsv", "titles.txt", "nominals.tsv", "outlets.txt", "clause_cues.txt", "noun_cues.txt",
                  "issuing_verbs.txt", "document_nouns.txt", "name_particles.txt", "credit_words.txt",
-                 "section_labels.txt")
+                 "section_labels.txt", "media.tsv", "outlet_aliases.tsv", "audiences.txt", "spokespeople.txt")
+MEDIA_KINDS = {"outlet", "name", "role", "medium"}
 
 
 def _data_lines(name: str, path: str | Path | None = None) -> list[str]:
@@ -47,6 +48,10 @@ class Lexicon:
     name_particles: frozenset[str]  # lower-case words inside names: "de", "van", "bin"
     credit_words: frozenset[str]  # photo credits are no names: "Getty Images"
     section_labels: frozenset[str]  # "UPDATE:", "Q:" label a section, not a speaker
+    media: dict[str, frozenset[str]]  # kind (outlet, name, role, medium) -> words: see media.tsv
+    outlet_aliases: dict[str, str]  # "huffpo" -> "The Huffington Post", "meet the press" -> "NBC"
+    audiences: frozenset[str]  # "reporters", "the crowd": no addressee
+    spokespeople: frozenset[str]  # "a spokesman for X", "her office": X speaks
 
     @classmethod
     def load(cls, cues: str | Path | None = None, folder: str | Path | None = None) -> "Lexicon":
@@ -65,8 +70,13 @@ class Lexicon:
         return self.cues.get(lemma.lower())
 
     def is_outlet(self, name: str) -> bool:
-        key = name.lower().removeprefix("the ").strip()
-        return key in self.outlets
+        """A news organisation the lexicon knows by this name or one of its other names."""
+        key = _outlet_key(name)
+        return key in self.outlets or key in self.outlet_aliases
+
+    def outlet_name(self, name: str) -> str:
+        """The name an outlet is known by ("HuffPo" -> "The Huffington Post"; a show -> its network)."""
+        return self.outlet_aliases.get(_outlet_key(name), name)
 
     def to_files(self) -> dict[str, str]:
         """The lexicon as the text of its files (:data:`LEXICON_FILES`), sorted so it diffs well."""
@@ -76,7 +86,10 @@ class Lexicon:
             "outlets.txt": self.outlets, "clause_cues.txt": self.clause_cues, "noun_cues.txt": self.noun_cues,
             "issuing_verbs.txt": self.issuing_verbs, "document_nouns.txt": self.document_nouns,
             "name_particles.txt": self.name_particles, "credit_words.txt": self.credit_words,
-            "section_labels.txt": self.section_labels,
+            "section_labels.txt": self.section_labels, "audiences.txt": self.audiences,
+            "spokespeople.txt": self.spokespeople,
+            "media.tsv": [f"{word}\t{kind}" for kind, words in self.media.items() for word in words],
+            "outlet_aliases.tsv": [f"{alias}\t{name}" for alias, name in self.outlet_aliases.items()],
         }
         return {name: "".join(line + "\n" for line in sorted(lines[name])) for name in LEXICON_FILES}
 
@@ -129,7 +142,26 @@ def _parse(lines: dict[str, list[str]], cues_origin: str | None = None) -> Lexic
         name_particles=frozenset(lines["name_particles.txt"]),
         credit_words=frozenset(lines["credit_words.txt"]),
         section_labels=frozenset(lines["section_labels.txt"]),
+        media=_media(lines["media.tsv"]),
+        outlet_aliases={_outlet_key(alias): name for alias, name in (line.split("\t")[:2] for line in lines["outlet_aliases.tsv"])},
+        audiences=frozenset(lines["audiences.txt"]),
+        spokespeople=frozenset(lines["spokespeople.txt"]),
     )
+
+
+def _media(lines: list[str]) -> dict[str, frozenset[str]]:
+    kinds: dict[str, set[str]] = {kind: set() for kind in MEDIA_KINDS}
+    for line in lines:
+        word, kind = line.split("\t")[:2]
+        if kind not in MEDIA_KINDS:
+            raise ValueError(f"media.tsv: unknown kind {kind!r} for {word!r}")
+        kinds[kind].add(word.lower())
+    return {kind: frozenset(words) for kind, words in kinds.items()}
+
+
+def _outlet_key(name: str) -> str:
+    """How outlet names are compared: lower case, without a leading "the"."""
+    return " ".join(name.lower().split()).removeprefix("the ").strip()
 
 
 def first_name_gender(first_name: str) -> str | None:

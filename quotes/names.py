@@ -40,6 +40,7 @@ class Group:
     subject_at: list[int] = field(default_factory=list)  # where it is a clause subject
     gender: str | None = None  # "male" | "female" | None (unknown): for he/she
     forms: dict[str, int] = field(default_factory=dict)  # full names seen, with counts
+    outlet: bool = False  # the article shows it is a news organisation
 
     def best_name(self) -> str:
         """The most frequent full form, the first seen on ties ("Kevin Vickers", not "Vickers")."""
@@ -79,6 +80,7 @@ class NameTable:
                 g.gender = self._pronoun_gender(g) or _gender(g.entity.name, g.entity.descriptions)
         self.by_name = {g.entity.name: g for g in self.groups}
         self._by_entity_key = {g.entity.key: g.entity for g in self.groups}
+        self.outlet_keys = {g.entity.key for g in self.groups if g.outlet}
 
     # -- building -----------------------------------------------------------------
     def _name_words(self, ent: Span) -> list[str]:
@@ -101,8 +103,8 @@ class NameTable:
             words = words[:-1]
         if ent.label_ == "PERSON" and "of" in words[1:]:
             words = words[: words.index("of", 1)]  # "Jingyi Pan of IG": the employer is not the name
-        while words and words[-1] in ("of", "and", "&", "-"):
-            words = words[:-1]  # "Animal Protection Services of" cut short by NER
+        while words and (words[-1] in ("of", "and", "&", "-") or (len(words) > 1 and words[-1] in self.lexicon.media["medium"])):
+            words = words[:-1]  # "Animal Protection Services of" cut short by NER; "Baltimore Sun op-ed"
         return words
 
     def _looks_like_person(self, words: list[str]) -> bool:
@@ -154,6 +156,7 @@ class NameTable:
         group.forms[name] = group.forms.get(name, 0) + 1
         self.group_at[ent.start] = group
         group.mentions.append(ent.start)
+        group.outlet = group.outlet or self._said_to_be_outlet(ent)
         if ent.root.dep_ in ("nsubj", "nsubjpass"):
             group.subject_at.append(ent.start)
         for description in self._descriptions(ent):
@@ -167,6 +170,18 @@ class NameTable:
                 group.words.add(tok.lemma_.lower())
                 if tok.text not in group.entity.descriptions:
                     group.entity.descriptions.append(tok.text)
+
+    def _said_to_be_outlet(self, ent: Span) -> bool:
+        """What the article says of a name that makes it a news organisation's: "The Post and
+        Courier newspaper", "WIBC radio", "the Forward, a Jewish newspaper", "CNN's reporter",
+        "Fox News host Sean Hannity"."""
+        media, root, doc = self.lexicon.media, ent.root, self.doc
+        if root.dep_ == "compound" and root.head.lemma_.lower() in media["role"]:
+            return True
+        if described_as_outlet(ent, self.lexicon):
+            return True
+        after = doc[ent.end : ent.end + 3]
+        return len(after) >= 2 and after[0].tag_ == "POS" and after[1].lemma_.lower() in media["role"]
 
     def _find_untagged_names(self, skipped) -> None:
         """Mentions of a registered name that NER left untagged ("McNeely turned down …" after
@@ -272,7 +287,9 @@ class NameTable:
         """Titles before the name and appositions around it."""
         doc, root = self.doc, ent.root
         out = []
-        lefts = [c for c in root.lefts if c.i < ent.start and c.dep_ in DESCRIPTION_DEPS and c.pos_ != "DET"]
+        # a named owner is no description: "The Atlantic's Jeffrey Goldberg" is no Atlantic
+        lefts = [c for c in root.lefts if c.i < ent.start and c.dep_ in DESCRIPTION_DEPS and c.pos_ != "DET"
+                 and not (c.dep_ == "poss" and c.pos_ == "PROPN")]
         if lefts:
             out.append(doc[min(c.left_edge.i for c in lefts) : ent.start])
         for child in root.rights:
@@ -341,3 +358,14 @@ def _without_clauses(tok, stop: int | None = None) -> Span:
     if stop is not None:
         right = min(right, stop - 1)
     return doc[left : right + 1]
+
+
+def described_as_outlet(span: Span, lexicon: Lexicon) -> bool:
+    """Whether the words around a name call it a news organisation: "The Post and Courier
+    newspaper", "WIBC radio", "the Forward, a Jewish newspaper"."""
+    root, outlets = span.root, lexicon.media["outlet"]
+    if root.dep_ == "compound" and root.head.lemma_.lower() in outlets:
+        return True
+    if root.lemma_.lower() in outlets and any(t.is_title for t in span[:-1]):
+        return True
+    return any(c.dep_ == "appos" and c.lemma_.lower() in outlets for c in root.children)

@@ -61,11 +61,15 @@ class Link:
     name: str
     type: str | None = None
     role: str = "speaker"  # "conduit" | "speaker"
-    cue: str | None = None
+    cue: str | None = None  # how the words passed: "reported", "told", "according to", "said"
     key: str | None = None  # the article's entity, when the link is one
+    mention: str | None = None  # the words of the article that name it ("the Post", "CNN's")
+    start: int | None = None  # where they stand in the article
+    end: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "type": self.type, "role": self.role, "cue": self.cue, "key": self.key}
+        return {"name": self.name, "type": self.type, "role": self.role, "cue": self.cue, "key": self.key,
+                "mention": self.mention, "start": self.start, "end": self.end}
 
 
 @dataclass
@@ -94,6 +98,7 @@ class Quote:
     chain: list[Link] = field(default_factory=list)
     speaker_key: str | None = None  # the article's entity (``Article.entities``) that speaks, if any
     addressee_key: str | None = None
+    audience: str | None = None  # spoken to but no addressee: "reporters", "the crowd"
 
     @property
     def source_chain(self) -> list[str]:
@@ -112,7 +117,9 @@ class Quote:
             "speaker_mention": self.speaker_mention,
             "speaker_type": self.speaker_type,
             "addressee": self.addressee,
+            "audience": self.audience,
             "source_chain": self.source_chain,
+            "chain": [{k: v for k, v in link.to_dict().items() if k != "key"} for link in self.chain],
         }
 
 

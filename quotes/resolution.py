@@ -10,7 +10,7 @@ spaCy has no offline coreference model, so this is a small rule system over the 
 * an organisation's statement ("a Russian Defense Ministry statement") -> the organisation.
 Anything else keeps its own words ("a spokesperson"), with no type.
 
-:func:`resolve_attributions` is the stage: every attribution's speaker, addressee and conduit,
+:func:`resolve_attributions` is the stage: every attribution's speaker, addressee and relays,
 resolved in reading order (so "he" finds who spoke before), as :class:`ResolvedAttribution`.
 """
 from __future__ import annotations
@@ -50,13 +50,15 @@ class Resolved:
 
 @dataclass
 class ResolvedAttribution:
-    """An attribution with its speaker, addressee and conduit resolved."""
+    """An attribution with its speaker, addressee and relays resolved."""
 
     attribution: Attribution
     speaker: Resolved | None
     addressee: Resolved | None
-    conduit: Resolved | None
+    relays: list[Resolved | None]  # one per attribution.relays
     at: int  # the token the speaker mention (or the content) starts at
+    audience: str | None = None  # "reporters", "the crowd": spoken to, but no one to name
+    principal: Resolved | None = None  # whom an unnamed spokesperson or office speaks for
 
 
 def resolve_attributions(attributions: list[Attribution], resolver: "Resolver") -> list[ResolvedAttribution]:
@@ -66,9 +68,7 @@ def resolve_attributions(attributions: list[Attribution], resolver: "Resolver") 
     out: list[ResolvedAttribution] = []
     for att in sorted(attributions, key=_order):
         at = att.speaker.start if att.speaker is not None else _token_at(doc, att.start)
-        addressee = resolver.resolve_addressee(att.addressee, at) if att.addressee is not None else None
-        if addressee is not None and addressee.name.lower() in UNRESOLVED_PRONOUNS:
-            addressee = None
+        addressee, audience = resolver.resolve_addressee(att.addressee, at)
         if att.parent is not None and id(att.parent) in done:
             speaker = done[id(att.parent)]
         else:
@@ -76,8 +76,9 @@ def resolve_attributions(attributions: list[Attribution], resolver: "Resolver") 
         done[id(att)] = speaker
         if speaker is not None and speaker.type in ("PERSON", "ORG"):
             resolver.note_speaker(at, speaker)
-        conduit = resolver.resolve(att.conduit, at) if att.conduit is not None and speaker is not None else None
-        out.append(ResolvedAttribution(att, speaker, addressee, conduit, at))
+        relays = [resolver.resolve(relay.mention, at) for relay in att.relays] if speaker is not None else []
+        principal = resolver.principal(att.speaker, at) if att.parent is None else None
+        out.append(ResolvedAttribution(att, speaker, addressee, relays, at, audience, principal))
     return out
 
 
@@ -152,6 +153,31 @@ class Resolver:
             else:
                 return _resolved(group)
         return self._describe(mention, at, exclude)
+
+    def principal(self, mention: Span | None, at: int) -> Resolved | None:
+        """Whom an unnamed spokesperson or office speaks for ("a spokesman for the mayor said":
+        the mayor), or None for any other mention."""
+        owner = self._principal(mention) if mention is not None else None
+        resolved = self._resolve(owner, at, set()) if owner is not None else None
+        if resolved is None or resolved.name.lower() in PERSON_PRONOUNS | THING_PRONOUNS:
+            return None
+        return resolved
+
+    def _principal(self, mention: Span) -> Span | None:
+        """Whom an unnamed spokesperson or office speaks for: "Cameron's spokesman", "a spokesman
+        for the mayor", "a Freedom Mobile spokesperson", "her office"."""
+        head = mention.root
+        if head.lemma_.lower() not in self.lexicon.spokespeople and head.lower_ not in self.lexicon.spokespeople:
+            return None
+        for child in head.children:
+            if child.dep_ == "poss":
+                return _mention_of(child)
+            if child.dep_ == "prep" and child.lower_ in ("for", "of", "to"):
+                target = next((g for g in child.children if g.dep_ == "pobj"), None)
+                if target is not None:
+                    return _mention_of(target)
+        named = [e for e in self.index.ents_in(mention.start, head.i) if e.label_ in ("ORG", "PERSON", "GPE")]
+        return named[-1] if named else None
 
     def _latest(self, type_: str, at: int, exclude: set[str], gender: str | None = None) -> Resolved | None:
         """The entity of ``type_`` mentioned last before token ``at`` (names and resolved speakers).
@@ -262,16 +288,31 @@ class Resolver:
             return self._latest("PERSON", at, exclude) or Resolved(mention.text, None)
         return Resolved(mention.text, nominal_type if nominal_type == "PERSON" else None)
 
-    def resolve_addressee(self, mention: Span | None, at: int) -> Resolved | None:
-        """Like :meth:`resolve`, and "a Security Council meeting" -> the Security Council."""
+    def resolve_addressee(self, mention: Span | None, at: int) -> tuple[Resolved | None, str | None]:
+        """(addressee, audience) of a mention of whom words were told.
+
+        Like :meth:`resolve`, and "a Security Council meeting" -> the Security Council. An
+        audience ("reporters", "the crowd", "Cruz backers", "a news conference") is no addressee:
+        it comes back as the audience. A pronoun with no antecedent ("told him") names no one.
+        """
+        if mention is None:
+            return None, None
+        named = [e for e in self.index.ents_in(mention.start, mention.end) if e.label_ in ("ORG", "PERSON")]
+        if mention.root.lemma_.lower() in self.lexicon.audiences or mention.root.lower_ in self.lexicon.audiences:
+            orgs = [e for e in named if e.label_ == "ORG"]
+            if not orgs:  # "a Security Council meeting" names its body; "Cruz backers" no one
+                return None, mention.text
+            named = orgs
         resolved = self.resolve(mention, at)
-        if resolved is not None and resolved.type is None and mention is not None:
-            named = [e for e in self.index.ents_in(mention.start, mention.end) if e.label_ in ("ORG", "PERSON")]
-            if named:
-                group = self.table.group_of(named[0])
-                return Resolved(group.entity.name, named[0].label_, group.entity.key) if group \
-                    else Resolved(named[0].text, named[0].label_)
-        return resolved
+        if resolved is not None and resolved.type is None and named:
+            group = self.table.group_of(named[0])
+            resolved = Resolved(group.entity.name, named[0].label_, group.entity.key) if group \
+                else Resolved(named[0].text, named[0].label_)
+        if resolved is not None and resolved.name.lower() in UNRESOLVED_PRONOUNS:
+            return None, None
+        if resolved is not None and resolved.key is None and resolved.name.split()[-1].lower() in self.lexicon.audiences:
+            return None, resolved.name  # "told them", and "them" is the crowd
+        return resolved, None
 
     def _org_inside(self, mention: Span) -> Resolved | None:
         ents = [e for e in self.index.ents_in(mention.start, mention.end) if e.label_ in ("ORG", "GPE", "NORP")]

@@ -3,7 +3,7 @@
 Input: a cue token of a parsed ``Doc`` and the document's :class:`~quotes.docindex.DocIndex`.
 Output: head tokens, and :func:`mention` turns a head into the noun phrase it stands for ("the envoy",
 "Turkish Minister Hulusi Akar"). The subject of the cue's clause comes first; "X quoted Y as
-saying" gives Y as speaker and X as conduit. When the small model's parser loses the subject,
+saying" gives Y as speaker and X as conduit (other conduits are :mod:`quotes.attribution.relays`). When the small model's parser loses the subject,
 fallbacks read it off the surface: an inverted "…, said treasurer Tom Okafor", a name set off by
 commas ("Senator Harry Reid, the minority leader, said"), a name the parser cut into a sentence
 of its own.
@@ -46,8 +46,7 @@ def speaker_of(index: DocIndex, verb: Token, lexicon: Lexicon) -> tuple[Token | 
             if subj is not None and subj.dep_ == "nsubjpass":
                 return subj, agent, cue
         if subj is not None:
-            conduit = _outlet_source(index, node, lexicon)
-            return subj, conduit, (node.doc[node.i : node.i + 1] if conduit is not None else None)
+            return subj, None, None
         if node.dep_ in ("advcl", "xcomp", "conj", "pcomp", "prep", "acl") and node.head.i != node.i \
                 or (node.dep_ == "acomp" and node.i != verb.i):  # "was quick to point out"
             node = node.head
@@ -144,20 +143,17 @@ def _inverted_subject(index: DocIndex, verb: Token) -> Token | None:
     return None
 
 
-def _outlet_source(index: DocIndex, verb: Token, lexicon: Lexicon) -> Token | None:
-    """A news outlet the words reached us through: "according to a report in The Times, X said"."""
-    for child in verb.children:
-        if child.dep_ == "prep" and child.lower_ in ("according", "in", "to"):
-            for tok in child.subtree:
-                if tok.ent_type_ == "ORG" and tok.ent_iob_ == "B":
-                    ent = index.ent_at(tok.i)
-                    if ent is not None and lexicon.is_outlet(ent.text):
-                        return tok
-    return None
-
-
 def addressee_of(verb: Token) -> Token | None:
+    """Whom the cue's words were told: its object ("told the council", "telling Akar")."""
     return next((c for c in verb.children if c.dep_ in OBJECT_DEPS), None)
+
+
+def outlet_of_addressee(verb: Token) -> tuple[Token, Token] | None:
+    """(outlet, journalist) when the parser made both objects of the cue: "told CNN's Jake Tapper"."""
+    objects = [c for c in verb.children if c.dep_ in OBJECT_DEPS]
+    if len(objects) >= 2 and any(c.dep_ == "case" for c in objects[0].children):
+        return objects[0], objects[1]
+    return None
 
 
 def mention(index: DocIndex, tok: Token | None) -> Span | None:

@@ -29,7 +29,7 @@ BUNDLED_CUES = ROOT / "quotes" / "data" / "cues.tsv"
 CHIRP = "Harbor master Lena Fors chirped that the ferry would run all winter."
 
 QUOTE_KEYS = {"start", "end", "text", "kind", "cue", "speaker", "speaker_mention", "speaker_type", "addressee",
-              "source_chain"}
+              "audience", "source_chain", "chain"}
 
 
 def run(*args: object, input: bytes | str | None = None) -> Result:

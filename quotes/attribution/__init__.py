@@ -18,6 +18,9 @@ The rules, in the order they claim content, one module each:
 5. :mod:`.floating`: a quotation with no cue: after "X is blunt:" it is X's, otherwise it
    continues the previous speaker when it starts a sentence or fills its paragraph.
 
+:mod:`.relays` finds the conduits each report names and folds reports inside reports into one
+record with every conduit, outermost first.
+
 Where two rules claim the same stretch, :func:`attribute` keeps one (:func:`_drop_overlaps`).
 """
 from __future__ import annotations
@@ -28,13 +31,14 @@ from ..docindex import DocIndex
 from ..layout import RangeSet
 from ..lexicon import Lexicon
 from ..marks import QuoteIndex, Quoted
-from .base import CUE_ROLES, Attribution, Context
+from .base import CUE_ROLES, Attribution, Context, Relay
 from .cues import cue_candidates, from_cue
 from .floating import floating
 from .labels import labelled_lines
+from .relays import fold_nested
 from .reports import according_to, noun_report
 
-__all__ = ["Attribution", "Context", "attribute"]
+__all__ = ["Attribution", "Context", "Relay", "attribute"]
 
 
 def attribute(doc: Doc, quotations: QuoteIndex, lexicon: Lexicon, skipped: RangeSet,
@@ -61,7 +65,7 @@ def attribute(doc: Doc, quotations: QuoteIndex, lexicon: Lexicon, skipped: Range
 
     found.extend(labelled_lines(ctx, found))
     found.sort(key=lambda a: a.start)
-    found = _drop_overlaps(found)
+    found = fold_nested(_drop_overlaps(found))
     claimed = {q for a in found for q in a.quoted}
     found.extend(floating(ctx, claimed, found))
     found.sort(key=lambda a: a.start)
@@ -73,6 +77,7 @@ def _drop_overlaps(found: list[Attribution]) -> list[Attribution]:
 
     Drops exact repeats, and a "content" that is really another attribution read twice: it
     opens with that attribution's quotation and holds its cue (“A,” said X, … he said, “B.”).
+    "According to X" holding another report is an outer report, kept for :func:`fold_nested`.
     """
     out: list[Attribution] = []
     kept: set[tuple[int, int]] = set()
@@ -81,9 +86,9 @@ def _drop_overlaps(found: list[Attribution]) -> list[Attribution]:
         if o.quoted and o.cue is not None:
             by_first_quotation.setdefault(o.quoted[0], []).append(o)
     for att in found:
-        if (att.start, att.end) in kept:
+        if (att.start, att.end) in kept and not _according_to(att):
             continue
-        if att.kind != "direct" and att.quoted and any(
+        if att.kind != "direct" and att.quoted and not _according_to(att) and any(
             o is not att and att.start <= o.cue.start_char < att.end and att.start >= o.quoted[0].outer_start - 1
             for o in by_first_quotation.get(att.quoted[0], ())
         ):
@@ -91,3 +96,8 @@ def _drop_overlaps(found: list[Attribution]) -> list[Attribution]:
         kept.add((att.start, att.end))
         out.append(att)
     return out
+
+
+def _according_to(att: Attribution) -> bool:
+    """"“…,” he said, according to Reuters" reports the report: it is no reading of it twice."""
+    return att.cue is not None and att.cue[0].lower_ == "according"

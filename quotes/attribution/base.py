@@ -36,6 +36,17 @@ class Context:
 
 
 @dataclass
+class Relay:
+    """A mention of someone or something the words passed through on their way to the article."""
+
+    mention: Span
+    cue: str  # how: "reported", "according to", "told", "in an interview with", "wrote in"
+    addressed: bool = False  # spoken to as well: "told CNN", "in an interview with Univision"
+    media: bool = False  # a conduit only if it names a news organisation: "wrote in X", "said on X"
+    employer: Span | None = None  # the outlet of a journalist: "CNN" in "CNN's Jake Tapper"
+
+
+@dataclass
 class Attribution:
     """Content (character offsets) attributed to a cue and a speaker mention."""
 
@@ -45,8 +56,8 @@ class Attribution:
     cue: Span | None
     speaker: Span | None
     addressee: Span | None = None
-    conduit: Span | None = None
-    conduit_cue: Span | None = None
+    relays: list[Relay] = field(default_factory=list)  # outermost first
+    speaker_employer: Span | None = None  # "MSNBC" when the speaker is "MSNBC's Ayman Mohyeldin"
     parent: "Attribution | None" = None  # continued (floating or split) from this attribution
     quoted: list[Quoted] = field(default_factory=list)
 

@@ -53,6 +53,11 @@ def content_chars(ctx: Context, verb: Token) -> tuple[int, int] | None:
             stop -= 1  # "…was balanced and added that…": the "and" joins the two reports
         if stop > clause.right_edge.i + 1:
             end = max(end, trim_chars(text, start, end_char(verb.doc[stop - 1]))[1])
+        # "…, according to the Times" is another report about this one, wherever the parser hung it
+        according = next((t for t in verb.doc[clause.left_edge.i + 2 : stop or clause.right_edge.i + 1]
+                          if t.lower_ == "according" and t.idx < end), None)
+        if according is not None:
+            end = trim_chars(text, start, according.idx)[1]
     else:
         first = min([verb.i] + [c.left_edge.i for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i > clause.i])
         start = min(start, trim_chars(text, sent.start_char, end)[0])
@@ -145,6 +150,9 @@ def clause_chars(clause: Token, text: str, lexicon: Lexicon) -> tuple[int, int]:
     end_tok = toks[-1]
     for prev, tok in zip(toks, toks[1:]):
         if prev.text == "," and tok.tag_ == "VBG" and tok.dep_ == "advcl" and tok.i > start_tok.i + 2:
+            end_tok = prev
+            break
+        if tok.lower_ == "according" and tok.i > start_tok.i + 2:  # "…, according to Easley": another report
             end_tok = prev
             break
     return trim_chars(text, start_tok.idx, end_char(end_tok))

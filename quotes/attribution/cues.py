@@ -12,10 +12,11 @@ from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Span, Token
 
 from ..lexicon import Lexicon
-from ..speakers import CONTENT_DEPS, SUBJECT_DEPS, addressee_of, issued_by, mention, speaker_of
+from ..speakers import CONTENT_DEPS, SUBJECT_DEPS, addressee_of, issued_by, mention, outlet_of_addressee, speaker_of
 from .adjacent import adjacent_quotes
-from .base import MIN_INDIRECT_WORDS, Attribution, Context, end_char, has_mark, kind_of, one_report, trim_chars
+from .base import MIN_INDIRECT_WORDS, Attribution, Context, Relay, end_char, has_mark, kind_of, one_report, trim_chars
 from .content import characterisation, content_chars, directive
+from .relays import frame_relays, journalist_relays, source_relays, split_journalist, without_place
 
 HYPOTHETICAL = {"will", "might", "may", "could", "should", "'ll", "wo"}
 
@@ -55,26 +56,69 @@ def from_cue(ctx: Context, verb: Token, role: str) -> list[Attribution] | None:
         elif speaker_tok.tag_ != "WP$" and not any(c.tag_ == "WP$" for c in speaker_tok.children):
             return _relative_content(ctx, verb, speaker_tok)
         # "Trump, whose attorneys argued that …": an ordinary report inside the relative clause
+    if speaker_tok is not None and speaker_tok.tag_ in ("WP", "WDT") and verb.dep_ != "relcl":
+        speaker_tok = _antecedent(speaker_tok) or speaker_tok  # "a colleague who pinched her and told her"
     if speaker_tok is None or (verb.tag_ == "VBN" and not any(c.dep_ in SUBJECT_DEPS for c in verb.children)
                                and verb.dep_ in ("advcl", "conj", "acl")):
         return None  # "when asked whether…", "to say that…", "Asked what…, he said": nobody speaks
-    index = ctx.index
-    addressee = mention(index, addressee_of(verb)) if role == "tell" else None
-    speaker, conduit = mention(index, speaker_tok), mention(index, conduit_tok)
     cue = verb.doc[verb.i : verb.i + 1]
+    speaker, addressee, relays, employer = _heads(ctx, verb, role, speaker_tok, conduit_tok, conduit_cue)
     if role == "directive":
         span = directive(verb, ctx.text) or characterisation(verb, ctx.text)
     else:
         span = content_chars(ctx, verb) if role != "direct" else None
-    found = _content_attributions(ctx, verb, span, cue, speaker, addressee, conduit, conduit_cue) if span else []
-    if found:
-        return found
-    return [Attribution(q.start, q.end, "direct", cue, speaker, addressee, conduit, conduit_cue, quoted=[q])
-            for q in adjacent_quotes(ctx, verb)] or None
+    found = _content_attributions(ctx, verb, span, cue, speaker, addressee, relays) if span else []
+    found = found or [Attribution(q.start, q.end, "direct", cue, speaker, addressee, list(relays), quoted=[q])
+                      for q in adjacent_quotes(ctx, verb)]
+    for att in found:
+        att.speaker_employer = employer
+    return found or None
+
+
+def _antecedent(pronoun: Token) -> Token | None:
+    """The noun a relative pronoun's clause modifies."""
+    node = pronoun.head
+    for _ in range(4):
+        if node.dep_ == "relcl":
+            return node.head
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    return None
+
+
+def _heads(ctx: Context, verb: Token, role: str, speaker_tok: Token, conduit_tok: Token | None,
+           conduit_cue: Span | None) -> tuple[Span | None, Span | None, list[Relay], Span | None]:
+    """The cue's speaker and addressee mentions, the relays between them and the article, and the
+    speaker's outlet when the speaker is a journalist named with it."""
+    index, said = ctx.index, verb.lower_
+    relays = [Relay(mention(index, conduit_tok), conduit_cue.text.lower())] if conduit_tok is not None else []
+    source = source_relays(ctx, verb)
+    if source is not None:  # "the Post reported, quoting an official": the official said it
+        relays.append(Relay(mention(index, speaker_tok), said))
+        speaker_tok = source
+    speaker, employer = mention(index, speaker_tok), None
+    journalist = split_journalist(ctx, speaker) if speaker is not None else None
+    if journalist is not None:  # "MSNBC's Ayman Mohyeldin reported": MSNBC first
+        relays.append(Relay(journalist[0], said, media=True))
+        employer, speaker = journalist
+    relays += frame_relays(ctx, verb, speaker_tok)
+    addressee = mention(index, addressee_of(verb)) if role == "tell" else None
+    both = outlet_of_addressee(verb) if role == "tell" else None
+    if both is not None:  # "told CNN’s Jake Tapper", parsed as two objects
+        outlet = mention(index, both[0])
+        relays.append(Relay(outlet, said, media=True))
+        relays.append(Relay(mention(index, both[1]), said, addressed=True, employer=outlet))
+        return speaker, mention(index, both[1]), relays, employer
+    if addressee is not None:  # "told CNN's Jake Tapper": CNN relays, Tapper is spoken to
+        *outlet, told = journalist_relays(ctx, without_place(addressee, ctx.lexicon), said, addressed=True)
+        relays += outlet
+        addressee = told.mention
+    return speaker, addressee, relays, employer
 
 
 def _content_attributions(ctx: Context, verb: Token, span: tuple[int, int], cue: Span, speaker: Span | None,
-                          addressee: Span | None, conduit: Span | None, conduit_cue: Span | None) -> list[Attribution]:
+                          addressee: Span | None, relays: list[Relay]) -> list[Attribution]:
     """The content ``span`` of a cue as attributions (two when the cue interrupts it), and the
     quotation on the other side of the cue: “A,” she said, “B.”"""
     text = ctx.text
@@ -84,14 +128,13 @@ def _content_attributions(ctx: Context, verb: Token, span: tuple[int, int], cue:
         inside = ctx.quotations.within(start, end)
         kind, start, end = kind_of(text, start, end, inside)
         if kind != "indirect" or len(text[start:end].split()) >= (1 if len(pieces) > 1 else MIN_INDIRECT_WORDS):
-            found.append(Attribution(start, end, kind, cue, speaker, addressee, conduit, conduit_cue, quoted=inside))
+            found.append(Attribution(start, end, kind, cue, speaker, addressee, list(relays), quoted=inside))
     if len(found) == 1:
         first = found[0]
         # the other half of the quotation; also after 'The “plan is dead,” she said'
         if first.kind == "direct" or (first.kind == "mixed" and first.end <= verb.idx
                                       and first.quoted[-1].outer_end >= first.end):
-            found += [Attribution(q.start, q.end, "direct", cue, speaker, first.addressee,
-                                  first.conduit, conduit_cue, quoted=[q])
+            found += [Attribution(q.start, q.end, "direct", cue, speaker, first.addressee, list(relays), quoted=[q])
                       for q in adjacent_quotes(ctx, verb) if q not in first.quoted]
     return found
 

@@ -52,7 +52,8 @@ def floating(ctx: Context, claimed: set[Quoted], found: list[Attribution]) -> li
             continue
         if prev.speaker is None:
             continue
-        out.append(Attribution(q.start, q.end, "direct", None, prev.speaker, parent=prev, quoted=[q]))
+        out.append(Attribution(q.start, q.end, "direct", None, prev.speaker, prev.addressee, list(prev.relays),
+                               parent=prev, quoted=[q]))
     return out
 
 

@@ -1,0 +1,233 @@
+"""Through whom: the conduits a report names around its cue, and reports inside reports.
+
+A :class:`Relay` is a mention of someone or something the words passed through. The rules here
+read them off the parse, one construction of English each:
+
+* a medium and who it was given to or in: "in an interview with Univision", "in a statement to
+  The Canadian Press", "in an email to POLITICO", "in a Baltimore Sun op-ed", "in the Global
+  Times piece" (``media.tsv``, kind ``medium``);
+* a place of publication or broadcast: "wrote in The Texas Observer", "wrote for The Washington
+  Informer", "said on Fox News Sunday", "speaking on WOR 710", "appearing on Fox News";
+* a journalist named with their outlet: "CNN's Jake Tapper", "Fox News host Sean Hannity",
+  "Megyn Kelly of Fox News", "MSNBC's Ayman Mohyeldin reported" (the outlet comes first);
+* "quoting X" and "citing X" after a report: X said it, the reporter relayed it;
+* a report inside another report's content ("The Herald reported that Okafor said …", "…,
+  according to Easley", "“…,” CNN reported"): :func:`fold_nested` gives the inner report every
+  outer speaker as a conduit, outermost first.
+
+Relays that need an outlet (``media``) are kept only if resolution finds one there: "said in
+Washington" and "wrote in 2013" relay nothing.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from ..lexicon import Lexicon
+from ..outlets import Outlets
+from ..speakers import SUBJECT_DEPS, mention
+from .base import Attribution, Context, Relay
+
+# Participles that put the speaker somewhere words are published: "De Blasio, speaking on WOR710".
+MEDIA_PARTICIPLES = {"speak", "appear", "write", "talk"}
+# Prepositions of publication or broadcast: "wrote in", "wrote for", "said on".
+MEDIA_PREPOSITIONS = {"in", "on", "for"}
+# "in an interview with X", "in a statement to X": X was spoken to.
+ADDRESSED_PREPOSITIONS = {"with", "to"}
+# Media given to someone, whatever the preposition: "an interview on ABC News".
+INTERVIEWS = {"interview", "appearance"}
+# "spoke to X", "talked to X": X was spoken to.
+SPOKE_TO = {"speak", "talk"}
+# "quoting X", "citing X" after a report: X said it.
+SOURCE_PARTICIPLES = {"quote", "cite"}
+# Entity types that are never a place of publication: "said in Washington", "wrote in 2013".
+NOT_MEDIA_TYPES = {"GPE", "LOC", "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY", "FAC", "NORP",
+                   "EVENT"}
+# Cues that ask for something rather than report words ("Canada has asked China to spare …"):
+# no report inside a report.
+DIRECTIVES = {"ask", "urge", "call", "demand", "order", "tell", "warn", "request", "press", "push"}
+# Reports nested deeper than this give their outermost conduits only (a text repeating "he said").
+MAX_RELAYS = 5
+
+
+def frame_relays(ctx: Context, verb: Token, speaker: Token | None) -> list[Relay]:
+    """Conduits named by phrases on the cue (or on the verb it is joined to: "In an interview with
+    CNBC, Pompeo praised China and said …"), or on a participle hung on the speaker."""
+    heads = [verb]
+    while heads[-1].dep_ in ("conj", "advcl", "xcomp") and heads[-1].head.i != heads[-1].i \
+            and not any(c.dep_ in SUBJECT_DEPS for c in heads[-1].children) and len(heads) < 4:
+        heads.append(heads[-1].head)
+    for owner in (verb, speaker):
+        if owner is not None:
+            heads += [c for c in owner.children if c.tag_ == "VBG" and c.lemma_.lower() in MEDIA_PARTICIPLES
+                      and c.dep_ in ("acl", "advcl", "relcl")]
+    relays: list[Relay] = []
+    for head in heads:
+        for prep in head.children:
+            if prep.dep_ != "prep":
+                continue
+            for obj in (g for g in prep.children if g.dep_ == "pobj"):
+                if _medium(obj) in ctx.lexicon.media["medium"]:
+                    relays += _medium_relays(ctx, prep, obj)
+                elif prep.lower_ == "to" and head.lemma_.lower() in SPOKE_TO:  # "spoke to The Associated Press"
+                    relays += journalist_relays(ctx, mention(ctx.index, obj), f"{head.lower_} to", addressed=True)
+                elif prep.lower_ in MEDIA_PREPOSITIONS and obj.ent_type_ not in NOT_MEDIA_TYPES:
+                    relays.append(Relay(mention(ctx.index, obj), f"{head.lower_} {prep.lower_}", media=True))
+    return relays
+
+
+def _medium_relays(ctx: Context, prep: Token, medium: Token) -> list[Relay]:
+    """'in an interview with X on Y', 'in a statement to X', 'in a Baltimore Sun op-ed'."""
+    relays = []
+    for child in medium.children:
+        if child.dep_ in ("poss", "compound", "nmod") and child.ent_type_ and child.ent_type_ not in NOT_MEDIA_TYPES \
+                and child.is_title:
+            relays.append(Relay(mention(ctx.index, child), f"{prep.lower_} {medium.lower_}", media=True))
+        if child.dep_ != "prep":
+            continue
+        for target in (g for g in child.children if g.dep_ == "pobj"):
+            cue = f"{prep.lower_} {_medium(medium)} {child.lower_}"
+            # "an interview with/on ABC News" was given to it; "a column in the Forward" only printed there
+            if child.lower_ in ADDRESSED_PREPOSITIONS or (_medium(medium) in INTERVIEWS and target.ent_type_ != "DATE"):
+                relays += journalist_relays(ctx, mention(ctx.index, target), cue, addressed=True)
+            elif child.lower_ in MEDIA_PREPOSITIONS and target.ent_type_ not in NOT_MEDIA_TYPES:
+                relays.append(Relay(mention(ctx.index, target), cue, media=True))
+            # "an interview with conservative host Greg Garrison on WIBC radio"
+            relays += [Relay(mention(ctx.index, g), cue, media=True) for c in target.children
+                       if c.dep_ == "prep" and c.lower_ in MEDIA_PREPOSITIONS for g in c.children
+                       if g.dep_ == "pobj" and g.ent_type_ not in NOT_MEDIA_TYPES]
+    return relays
+
+
+def _medium(tok: Token) -> str:
+    """The word of a medium, hyphenated parts joined: "op-ed" is three tokens."""
+    doc = tok.doc
+    if tok.i >= 2 and doc[tok.i - 1].text == "-" and not doc[tok.i - 1].whitespace_:
+        return f"{doc[tok.i - 2].lower_}-{tok.lower_}"
+    return tok.lemma_.lower()
+
+
+def journalist_relays(ctx: Context, span: Span | None, cue: str, addressed: bool = False) -> list[Relay]:
+    """A mention that names a journalist with their outlet ("CNN's Jake Tapper", "Fox News host
+    Sean Hannity", "Megyn Kelly of Fox News") as two relays, outlet first; else the mention."""
+    if span is None:
+        return []
+    split = split_journalist(ctx, span)
+    if split is None:
+        return [Relay(span, cue, addressed=addressed, media=addressed)]
+    outlet, person = split
+    return [Relay(outlet, cue, media=True), Relay(person, cue, addressed=addressed, employer=outlet)]
+
+
+def split_journalist(ctx: Context, span: Span) -> tuple[Span, Span] | None:
+    """(outlet, person) of a mention naming a journalist with their outlet, else None.
+
+    Three shapes: the outlet's possessive ("The Atlantic's Jeffrey Goldberg"), the outlet before a
+    journalist's role ("NPR correspondent Steve Inskeep"), the outlet after "of" ("Megyn Kelly of
+    Fox News", the "of" phrase hung on the name).
+    """
+    roles = ctx.lexicon.media["role"]
+    for k, tok in enumerate(span):
+        if tok.tag_ == "POS" or tok.lemma_.lower() in roles:
+            outlet = _name_before(span, k)
+            person = _name_after(span, k + 1, roles)
+            if outlet is not None and person is not None:
+                return outlet, person
+    if span.root.ent_type_ == "PERSON" or span.root.pos_ == "PROPN":
+        of = next((c for c in span.root.children if c.dep_ == "prep" and c.lower_ == "of" and c.i >= span.end), None)
+        target = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+        if target is not None and target.is_title:
+            return mention(ctx.index, target), span
+    return None
+
+
+def _name_before(span: Span, k: int) -> Span | None:
+    """The capitalised words just before position ``k`` of ``span`` ("Fox News" in "Fox News host")."""
+    end = k
+    while end > 0 and span[end - 1].tag_ == "POS":
+        end -= 1
+    start = end
+    while start > 0 and (span[start - 1].is_title or span[start - 1].is_upper or span[start - 1].text in ("&", "-")) \
+            and span[start - 1].pos_ in ("PROPN", "NOUN", "PUNCT", "CCONJ", "NUM"):
+        start -= 1
+    if start < end and span[start].text in ("&", "-"):
+        start += 1
+    return span[start:end] if start < end else None
+
+
+def _name_after(span: Span, k: int, roles: frozenset[str]) -> Span | None:
+    """The name after position ``k``, past roles and their modifiers ("chief correspondent")."""
+    while k < len(span) and not span[k].is_title:
+        k += 1  # "Fox News host", "CNN's chief political correspondent"
+    while k < len(span) and span[k].lemma_.lower() in roles:
+        k += 1
+    names = [t for t in span[k:] if t.pos_ == "PROPN" or t.ent_type_ == "PERSON"]
+    if not names or len(names) != len(span) - k:
+        return None
+    return span[k:]
+
+
+def without_place(span: Span, lexicon: Lexicon) -> Span:
+    """"WKOW-TV of Madison", "The Star-Ledger of Newark", "The Post and Courier newspaper": the
+    outlet's name, without its town or the noun that says what it is."""
+    if span.root.lemma_.lower() in lexicon.media["outlet"] and span.root.is_lower and span.root.i > span.start \
+            and span.doc[span.root.i - 1].is_title:
+        span = span.doc[span.start : span.root.i]
+    of = next((t for t in span if t.lower_ == "of" and t.i > span.start), None)
+    if of is None or span.doc[of.i - 1].pos_ != "PROPN":
+        return span
+    rest = span.doc[of.i + 1 : span.end]
+    if rest and all(t.ent_type_ in ("GPE", "LOC") or t.is_title or t.is_punct for t in rest) \
+            and Outlets(lexicon).known(span.doc[span.start : of.i].text):
+        return span.doc[span.start : of.i]
+    return span
+
+
+def source_relays(ctx: Context, verb: Token) -> Token | None:
+    """"“…,” the Post reported, quoting an anonymous official": the official said it."""
+    for child in verb.children:
+        if child.tag_ == "VBG" and child.lemma_.lower() in SOURCE_PARTICIPLES:
+            source = next((g for g in child.children if g.dep_ == "dobj"), None)
+            if source is not None:
+                return source
+    return None
+
+
+def fold_nested(found: list[Attribution]) -> list[Attribution]:
+    """Reports inside reports: each inner report takes its outer reports' speakers (and their own
+    conduits) as conduits, outermost first.
+
+    An outer report holds the inner one's cue and speaker in its content ("The Herald reported
+    that Okafor said …"). "According to X" also frames the report whose content it shares ("Trump
+    said he was happy, according to the Times": the parser hangs the phrase on the reported
+    clause); such an "according to" is then no report of its own and goes. Other outer reports
+    stay: what they say is true too ("according to Gibson, Major said he saw the sign" is
+    Gibson's, and Major's through Gibson).
+    """
+    absorbed: set[int] = set()
+    for inner in found:
+        if inner.cue is None or inner.cue.root.lemma_.lower() in DIRECTIVES:
+            continue
+        outers = [a for a in found if a is not inner and a.speaker is not None and a.cue is not None
+                  and (_holds(a, inner) or _shares_content(a, inner))]
+        if not outers:
+            continue
+        outers.sort(key=lambda a: (-(a.end - a.start), a.cue.start_char))
+        relays = [r for a in outers for r in (*a.relays, Relay(a.speaker, a.cue.text.lower(), employer=a.speaker_employer))]
+        inner.relays = relays[:MAX_RELAYS] + inner.relays
+        absorbed.update(id(a) for a in outers if _shares_content(a, inner))
+    return [a for a in found if id(a) not in absorbed]
+
+
+def _holds(outer: Attribution, inner: Attribution) -> bool:
+    """``inner``'s cue and speaker stand in ``outer``'s content, and not the other way round."""
+    at = inner.speaker.start_char if inner.speaker is not None else inner.cue.start_char
+    return (outer.start <= inner.cue.start_char < outer.end and outer.start <= at < outer.end
+            and not outer.start <= outer.speaker.start_char < outer.end
+            and not inner.start <= outer.cue.start_char < inner.end)
+
+
+def _shares_content(according: Attribution, report: Attribution) -> bool:
+    """"According to X" whose content is the content of another report, cue outside it."""
+    return (according.cue[0].lower_ == "according" and report.cue[0].lower_ != "according"
+            and report.start <= according.start < according.end <= report.end + 1
+            and not according.start <= report.cue.start_char < according.end)
