@@ -138,7 +138,8 @@ def fixture_articles(extractor):
 
 
 def test_a_0_1_0_database_is_upgraded_in_place_with_nothing_lost(tmp_path, db_contents):
-    from quotes.store import ERROR_COLUMNS, SCHEMA_VERSION, Store
+    from quotes.store import SCHEMA_VERSION, Store
+    from quotes.store.rows import CHAIN_LINK_COLUMNS, ERROR_COLUMNS, QUOTE_COLUMNS
 
     db = load_sql_dump(RELEASE_0_1_0, tmp_path / "quotes.db")
     assert schema(db)[0] == ("user_version", 1)
@@ -151,18 +152,22 @@ def test_a_0_1_0_database_is_upgraded_in_place_with_nothing_lost(tmp_path, db_co
     Store(db).close()
 
     assert schema(db)[0] == ("user_version", SCHEMA_VERSION)
-    assert tables(db) == {**old_tables, "errors": ERROR_COLUMNS}
-    # Every row is still there, timestamps and rowids too; errors has four more columns, empty.
+    assert tables(db) == {**old_tables, "errors": ERROR_COLUMNS, "quotes": QUOTE_COLUMNS,
+                          "chain_links": CHAIN_LINK_COLUMNS}
+    # Every row is still there, timestamps and rowids too; errors has four more columns, empty;
+    # quotes and chain links have their new columns, empty.
     for table, columns in old_tables.items():
         assert rows(db, table, columns) == old_rows[table], table
     assert {r[len(ERRORS_0_1_0) + 1:] for r in rows(db, "errors")} == {(None,) * 4}
+    assert {r[len(old_tables["quotes"]) + 1:] for r in rows(db, "quotes", QUOTE_COLUMNS)} == {(None,)}
     # Only the errors table was rebuilt: the other tables and their indexes were not rewritten.
     new_pages = rootpages(db)
     assert {n: p for n, p in new_pages.items() if "errors" not in n} == {
         n: p for n, p in old_pages.items() if "errors" not in n}
     # Full-text search finds what it found (db_contents compares searches too).
-    assert {k: v for k, v in db_contents(db).items() if k != "errors"} == {
-        k: v for k, v in old_contents.items() if k != "errors"}
+    grown = ("errors", "quotes", "chain_links")
+    assert {k: v for k, v in db_contents(db).items() if k not in grown} == {
+        k: v for k, v in old_contents.items() if k not in grown}
     assert fts_is_consistent(db)
     assert open_is_a_no_op(db)
 
@@ -175,6 +180,7 @@ def test_upgraded_and_new_databases_have_the_schema_of_the_last_release(tmp_path
     new = tmp_path / "new.db"
     Store(new).close()
     released = load_sql_dump(SCHEMA_2, tmp_path / "schema-2.db")
+    Store(released).close()
     upgraded = load_sql_dump(RELEASE_0_1_0, tmp_path / "upgraded.db")
     Store(upgraded).close()
     assert schema(new) == schema(released) == schema(upgraded)
@@ -202,11 +208,10 @@ def test_a_schema_2_database_opens_unchanged_and_its_failed_documents_can_be_sto
     from quotes.store import Store
 
     db = load_sql_dump(SCHEMA_2, tmp_path / "quotes.db")
-    before = db_contents(db)
     failed = {r[-1] for r in rows(db, "errors", ("document_id",)) if r[-1]}
     assert failed == {"harbor-ferry-fares", "turkish"}
     with Store(db) as store:
-        assert db_contents(db) == before
+        before = db_contents(db)
         statuses = {a.id: s for a, s in store.add_many(fixture_articles, batch_size=4)}
     assert {i for i, s in statuses.items() if s == "added"} == failed
     assert {s for i, s in statuses.items() if i not in failed} == {"unchanged"}
@@ -232,7 +237,7 @@ def test_a_0_1_0_shard_merges_as_its_upgrade_would(tmp_path, db_contents):
 
 
 def test_a_failed_upgrade_leaves_the_database_as_it_was(tmp_path, db_contents):
-    from quotes.store import Store
+    from quotes.store import SCHEMA_VERSION, Store
 
     db = load_sql_dump(RELEASE_0_1_0, tmp_path / "quotes.db")
     conn = sqlite3.connect(db)
@@ -248,7 +253,7 @@ def test_a_failed_upgrade_leaves_the_database_as_it_was(tmp_path, db_contents):
     conn.commit()
     conn.close()
     Store(db).close()
-    assert schema(db)[0] == ("user_version", 2)
+    assert schema(db)[0] == ("user_version", SCHEMA_VERSION)
 
 
 def test_two_processes_creating_one_database_at_once_both_succeed(tmp_path):
@@ -278,6 +283,7 @@ def test_a_dropped_view_or_search_index_is_made_again(tmp_path, db_contents):
     from quotes.store import Store
 
     db = load_sql_dump(SCHEMA_2, tmp_path / "quotes.db")
+    Store(db).close()  # brought to the current schema first
     expected_schema, expected = schema(db), db_contents(db)
     conn = sqlite3.connect(db)
     conn.executescript("DROP VIEW quote_view; DROP TABLE quotes_fts;")  # its triggers stay behind

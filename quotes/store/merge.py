@@ -77,6 +77,7 @@ def _copy_documents(store: Store, document_ids: list[str]) -> None:
             f"quote_id IN (SELECT id FROM src.quotes WHERE document_id {in_batch})",
         ),
     ):
+        columns = _present(store, table, columns)  # a shard of an older release lacks newer columns
         conn.execute(
             f"INSERT INTO {table} ({column_list(columns)}) "
             f"SELECT {column_list(columns)} FROM src.{table} WHERE {where}"
@@ -92,13 +93,18 @@ def _copy_errors(store: Store) -> None:
     traceback, document_id`` (naming them anyway would copy their names as values, SQLite taking
     an unknown double-quoted name for a string).
     """
-    present = {row[1] for row in store.conn.execute("PRAGMA src.table_info(errors)")}
-    columns = tuple(c for c in ERROR_COLUMNS if c in present)
+    columns = _present(store, "errors", ERROR_COLUMNS)
     if columns:
         store.conn.execute(
             f"INSERT OR IGNORE INTO errors ({column_list(columns)}) "
             f"SELECT {column_list(columns)} FROM src.errors"
         )
+
+
+def _present(store: Store, table: str, columns: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of ``columns`` the source's ``table`` has."""
+    present = {row[1] for row in store.conn.execute(f"PRAGMA src.table_info({table})")}
+    return tuple(c for c in columns if c in present)
 
 
 def merge(sources: Iterable[str | Path], target: str | Path) -> dict[str, int]:

@@ -21,9 +21,9 @@ DOCUMENT_COLUMNS = (
 QUOTE_COLUMNS = (
     "id", "document_id", "start", "end", "text", "kind", "cue", "cue_start", "cue_end",
     "speaker_id", "speaker_mention", "speaker_start", "speaker_end", "addressee_id",
-    "paragraph", "paragraph_start", "paragraph_quote_start", "paragraph_quote_end",
+    "paragraph", "paragraph_start", "paragraph_quote_start", "paragraph_quote_end", "audience",
 )
-CHAIN_LINK_COLUMNS = ("quote_id", "position", "speaker_id", "role", "cue")
+CHAIN_LINK_COLUMNS = ("quote_id", "position", "speaker_id", "role", "cue", "mention", "mention_start", "mention_end")
 SPEAKER_COLUMNS = ("id", "name", "type")
 DOCUMENT_SPEAKER_COLUMNS = ("document_id", "speaker_id", "descriptions")
 ERROR_COLUMNS = ("origin", "message", "added", "stage", "error_type", "traceback", "document_id")
@@ -142,13 +142,13 @@ def article_rows(article: Article) -> dict[str, Any]:
                 quote.speaker_start, quote.speaker_end,
                 resolve(quote.addressee, quote.addressee_type, quote.addressee_key),
                 text[para_start:para_end], para_start,
-                quote.start - para_start, quote.end - para_start,
+                quote.start - para_start, quote.end - para_start, quote.audience,
             )
         )
         for position, link in enumerate(quote.chain):
             link_sid = resolve(link.name, link.type, link.key)
             if link_sid is not None:
-                link_rows.append((qid, position, link_sid, link.role, link.cue))
+                link_rows.append((qid, position, link_sid, link.role, link.cue, link.mention, link.start, link.end))
     meta = (document.title, document.url, document.publisher, document.published)
     return {
         "document": (doc_id, *meta, text, document.content_hash, len(quote_rows), now()),

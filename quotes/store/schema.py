@@ -1,7 +1,8 @@
 """The database schema, as sqlite-utils migrations: tables, indexes, views and full-text search.
 
 A database records how many migrations it has had in ``PRAGMA user_version``: 1 for the schema
-quotes 0.1.0 released, 2 since the errors table gained the details of a failed document. Opening
+quotes 0.1.0 released, 2 since the errors table gained the details of a failed document, 3 since
+chain links carry the words that name them and quotes their audience. Opening
 a database (``Store(path)``) applies the migrations it lacks, in order and all in one
 transaction, so a database of any earlier version is upgraded in place or, if anything fails,
 left exactly as it was. Upgrading a 0.1.0 database touches no table but ``errors`` (one row per
@@ -19,7 +20,7 @@ from sqlite_utils import Database, Migrations
 
 from .connection import write_transaction
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # The tables and indexes of quotes 0.1.0 (schema version 1). Frozen: change them in a migration.
 TABLES_0_1_0 = """
@@ -116,7 +117,8 @@ CREATE TABLE errors (
     PRIMARY KEY (origin, message)
 )"""
 
-# The views as they are now (created by the first migration, made again when found missing).
+# The views as they are now: made after the migrations whenever missing (a migration that changes
+# one drops it).
 VIEWS = {
     # One readable row per quote, in the order a reader asks: who, said, what, to whom, through
     # whom. ``rowid`` is the quote's rowid so that Datasette's search box can use quotes_fts on
@@ -134,6 +136,7 @@ SELECT
             WHERE c.quote_id = q.id ORDER BY c.position
         )
     ) AS chain,
+    q.audience AS audience,
     q.kind AS kind,
     s.type AS speaker_type,
     q.speaker_mention AS speaker_mention,
@@ -206,9 +209,6 @@ MIGRATIONS = UserVersionMigrations("quotes")
 def schema_0_1_0(db: Database) -> None:
     """Schema version 1, as quotes 0.1.0 released it: tables, indexes, views, full-text search."""
     db.executescript(TABLES_0_1_0)
-    for name, sql in VIEWS.items():
-        db.execute(f"DROP VIEW IF EXISTS {name}")
-        db.execute(sql)
     for table in FTS_COLUMNS:
         if not db[table].detect_fts():
             create_fts(db, table)
@@ -230,6 +230,21 @@ def errors_details(db: Database) -> None:
         "SELECT rowid, origin, message, added FROM _errors_0_1_0 ORDER BY rowid"
     )
     db.execute("DROP TABLE _errors_0_1_0")
+
+
+@MIGRATIONS()
+def chain_mentions_and_audience(db: Database) -> None:
+    """Schema version 3: ``chain_links`` gains ``mention, mention_start, mention_end`` (the words
+    of the article that name a link), ``quotes`` gains ``audience`` ("reporters", "the crowd").
+
+    Columns are added in place (no table is copied, so it takes a moment whatever the size);
+    ``quote_view`` is made again with the audience.
+    """
+    for table, column, sql_type in (("chain_links", "mention", "TEXT"), ("chain_links", "mention_start", "INTEGER"),
+                                    ("chain_links", "mention_end", "INTEGER"), ("quotes", "audience", "TEXT")):
+        if column not in db[table].columns_dict:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
+    db.execute("DROP VIEW IF EXISTS quote_view")
 
 
 def create_fts(db: Database, table: str) -> None:
