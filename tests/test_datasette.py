@@ -385,9 +385,10 @@ def test_every_asset_is_served_locally(plain_ds, quotes_db):
     """Stylesheets and scripts come from the server itself (Datasette's and the plugin's), none
     from a CDN, and every one of them is there."""
     quote_id = sqlite3.connect(quotes_db).execute("SELECT id FROM quotes LIMIT 1").fetchone()[0]
+    speaker = sqlite3.connect(quotes_db).execute("SELECT speaker_id FROM quotes LIMIT 1").fetchone()[0]
     assets = set()
     for path in ("/", "/quotes", "/quotes/quotes", "/quotes/quote_view", quote_row_path("quotes", quote_id),
-                 "/quotes/most_quoted_speakers", "/quotes?sql=select+1"):
+                 "/quotes/most_quoted_speakers", "/quotes?sql=select+1", f"/quotes/speakers/{speaker}"):
         html = page(plain_ds, path)
         assets |= set(re.findall(r'<link rel="stylesheet" href="([^"]+)"', html))
         assets |= set(re.findall(r'<script[^>]* src="([^"]+)"', html))
@@ -499,3 +500,446 @@ print(json.dumps({"plugins": ours, "html": html, "css": css.status_code}))
     assert out["plugins"] == ["quotes"]
     assert '<mark class="quote">' in quote_card(out["html"])
     assert out["css"] == 200
+
+
+# The speaker's page: /<db>/speakers/<id>.
+
+SCRIPT_SPEAKER_ID = "5c41c7000001"  # a hand-made speaker, not a hash the store would give
+SCRIPT_NAME = '<script>alert("name")</script> Smith'
+SCRIPT_ALIAS = '<script>alert("alias")</script>'
+SCRIPT_TEXT = '<script>alert("quote")</script> we will not stop'
+SCRIPT_DESCRIPTION = "<i>spokesman</i>"
+SCRIPT_CUE = "<em>told</em>"
+# Copies of the seed article with a date (the seed itself has none): the envoy's quotes then fall
+# in three months of a five-month span, and some in no month at all.
+DATED_COPIES = (("sochi-sep", "2018-09-17"), ("sochi-dec", "2018-12-05"),
+                ("sochi-jan-a", "2019-01-10"), ("sochi-jan-b", "2019-01-28"))
+# Name variants for the hand-made speaker_aliases table (speaker, alias, articles).
+ALIASES = ((MISTURA, "De Mistura", 4), (MISTURA, "Staffan De Mistura", 2), (MISTURA, "Mr. de Mistura", 2))
+
+
+def create_speaker_aliases(conn: sqlite3.Connection) -> None:
+    """speaker_aliases as the schema contract gives it, if the store has not made it already: each
+    speaker's own name, plus a few variants."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS speaker_aliases (speaker_id TEXT NOT NULL REFERENCES speakers(id), "
+        "alias TEXT NOT NULL, type TEXT, document_count INTEGER NOT NULL, PRIMARY KEY (speaker_id, alias))"
+    )
+    conn.execute(
+        "INSERT OR IGNORE INTO speaker_aliases (speaker_id, alias, type, document_count) "
+        "SELECT id, name, type, document_count FROM speakers"
+    )
+    for name, alias, documents in ALIASES:
+        conn.execute(
+            "INSERT OR REPLACE INTO speaker_aliases (speaker_id, alias, type, document_count) "
+            "SELECT id, ?, type, ? FROM speakers WHERE name = ?", (alias, documents, name))
+
+
+def add_script_speaker(conn: sqlite3.Connection) -> None:
+    """A speaker whose name, alias, description and quote hold markup, who told the envoy something
+    that Reuters relayed: it shows on the envoy's and Reuters' pages too."""
+    (mistura_id,) = conn.execute("SELECT id FROM speakers WHERE name = ?", (MISTURA,)).fetchone()
+    (reuters_id,) = conn.execute("SELECT id FROM speakers WHERE name = 'Reuters'").fetchone()
+    paragraph = f"“{SCRIPT_TEXT},” {SCRIPT_NAME} told De Mistura, Reuters reported."
+    text = f"<b>Scripted</b> talks\n\n{paragraph}"
+    start = text.index(SCRIPT_TEXT)
+    quote_id = f"script-speaker:{start:06d}-{start + len(SCRIPT_TEXT):06d}"
+    conn.execute(
+        "INSERT INTO documents (id, title, url, publisher, published, text, content_hash, quote_count, added) "
+        "VALUES ('script-speaker', '<b>Scripted</b> talks', 'javascript:alert(3)', '<i>Wire</i>', "
+        "'2019-02-01', ?, 'hash', 1, '2019-02-01T00:00:00')", (text,))
+    conn.execute(
+        "INSERT INTO speakers (id, name, type, descriptions, quote_count, addressed_count, relayed_count, "
+        "document_count) VALUES (?, ?, 'PERSON', ?, 1, 0, 0, 1)",
+        (SCRIPT_SPEAKER_ID, SCRIPT_NAME, json.dumps([SCRIPT_DESCRIPTION])))
+    conn.execute("INSERT INTO speaker_descriptions (speaker_id, description, document_count) VALUES (?, ?, 1)",
+                 (SCRIPT_SPEAKER_ID, SCRIPT_DESCRIPTION))
+    conn.execute(
+        "INSERT INTO quotes (id, document_id, start, \"end\", text, kind, cue, speaker_id, speaker_mention, "
+        "addressee_id, paragraph, paragraph_start, paragraph_quote_start, paragraph_quote_end) "
+        "VALUES (?, 'script-speaker', ?, ?, ?, 'direct', ?, ?, ?, ?, ?, ?, ?, ?)",
+        (quote_id, start, start + len(SCRIPT_TEXT), SCRIPT_TEXT, SCRIPT_CUE, SCRIPT_SPEAKER_ID, SCRIPT_NAME,
+         mistura_id, paragraph, text.index(paragraph), 1, 1 + len(SCRIPT_TEXT)))
+    conn.executemany(
+        "INSERT INTO chain_links (quote_id, position, speaker_id, role, cue) VALUES (?, ?, ?, ?, ?)",
+        [(quote_id, 0, reuters_id, "conduit", "reported"), (quote_id, 1, SCRIPT_SPEAKER_ID, "speaker", "told")])
+    conn.execute("UPDATE speakers SET addressed_count = addressed_count + 1 WHERE id = ?", (mistura_id,))
+    conn.execute("UPDATE speakers SET relayed_count = relayed_count + 1 WHERE id = ?", (reuters_id,))
+    conn.execute("INSERT INTO speaker_aliases (speaker_id, alias, type, document_count) VALUES (?, ?, 'PERSON', 1)",
+                 (SCRIPT_SPEAKER_ID, SCRIPT_ALIAS))
+
+
+@pytest.fixture(scope="module")
+def speaker_db_path(tmp_path_factory, articles) -> Path:
+    """The fixtures, dated copies of the seed article, a speaker_aliases table and a speaker made
+    of markup."""
+    import dataclasses
+
+    path = tmp_path_factory.mktemp("speakers") / "speakers-2019.db"
+    copies = [dataclasses.replace(articles[0], document=dataclasses.replace(
+        articles[0].document, id=doc_id, published=published)) for doc_id, published in DATED_COPIES]
+    with Store(path) as store:
+        list(store.add_many([*articles, *copies]))
+    conn = sqlite3.connect(path)
+    with conn:
+        create_speaker_aliases(conn)
+        add_script_speaker(conn)
+    conn.close()
+    return path
+
+
+def variant_of(source: Path, target: Path, *statements: str) -> Path:
+    """A copy of ``source`` with ``statements`` run on it."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    src.backup(dst)
+    src.close()
+    with dst:
+        for statement in statements:
+            dst.execute(statement)
+    dst.close()
+    return target
+
+
+@pytest.fixture(scope="module")
+def speaker_ds(speaker_db_path):
+    return make_datasette(speaker_db_path)
+
+
+@pytest.fixture(scope="module")
+def speaker_page(speaker_ds, speaker_db_path):
+    """The HTML of a speaker's page in the speaker database, by name."""
+    db = database_name(speaker_db_path)
+
+    def speaker_page(name: str) -> str:
+        return page(speaker_ds, f"/{db}/speakers/{speaker_id(speaker_db_path, name)}")
+
+    return speaker_page
+
+
+def speaker_id(path: Path, name: str) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        (found,) = conn.execute("SELECT id FROM speakers WHERE name = ?", (name,)).fetchone()
+    finally:
+        conn.close()
+    return found
+
+
+def speaker_card(html: str) -> str:
+    (card,) = re.findall(r'<section class="speaker-card".*?</section>', html, re.DOTALL)
+    return card
+
+
+def section(html: str, name: str) -> str:
+    """The ``<div class="NAME">`` of the speaker card (sections hold no nested divs)."""
+    found = re.findall(rf'<div class="{name}">(.*?)</div>', speaker_card(html), re.DOTALL)
+    assert len(found) == 1, name
+    return found[0]
+
+
+def listed_speakers(html: str) -> list[tuple[str, str, int]]:
+    """(href, name, quotes) of a speaker list."""
+    return [(href, unescape(name), int(n.replace(",", ""))) for href, name, n in re.findall(
+        r'<li><a class="speaker-link" href="([^"]+)">([^<]*)</a>.*?<span class="count">([\d,]+) quotes?</span></li>',
+        html, re.DOTALL)]
+
+
+def unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def relations(path: Path, speaker: str) -> dict[str, list[tuple[str, int]]]:
+    """What the four lists must say, counted in Python from the rows: (name, quotes), most first."""
+    from collections import Counter
+
+    conn = sqlite3.connect(path)
+    names = dict(conn.execute("SELECT id, name FROM speakers"))
+    (me,) = [i for i, n in names.items() if n == speaker]
+    quotes = conn.execute("SELECT id, speaker_id, addressee_id FROM quotes").fetchall()
+    conduits = conn.execute("SELECT quote_id, speaker_id FROM chain_links WHERE role = 'conduit'").fetchall()
+    conn.close()
+    said_by = {q: s for q, s, _ in quotes}
+    counts = {
+        "speaker-addressed": Counter(a for _, s, a in quotes if s == me and a),
+        "speaker-addressed-by": Counter(s for _, s, a in quotes if a == me and s),
+        "speaker-relayed-by": Counter(c for q, c in set(conduits) if said_by.get(q) == me),
+        "speaker-relayed": Counter(said_by[q] for q in {q for q, c in conduits if c == me} if said_by.get(q)),
+    }
+    return {key: sorted(((names[i], n) for i, n in counter.items()), key=lambda p: (-p[1], p[0]))[:10]
+            for key, counter in counts.items()}
+
+
+def test_the_speaker_page_is_titled_with_the_name(speaker_page, speaker_db_path):
+    html = speaker_page(MISTURA)
+    mistura = speaker_id(speaker_db_path, MISTURA)
+    assert re.search(rf"<title>{MISTURA} &middot; speaker &middot; speakers-2019</title>", html)
+    (h1,) = re.findall(r"<h1[^>]*>(.*?)</h1>", html, re.DOTALL)
+    assert h1 == MISTURA and mistura not in h1
+    # The row itself is still there, below the card.
+    assert html.index('class="speaker-card"') < html.index('class="rows-and-columns"')
+    assert f'data-speaker-id="{mistura}"' in html
+
+
+def test_the_speaker_page_shows_counts_and_links_to_all_quotes(speaker_page, speaker_db_path):
+    conn = sqlite3.connect(speaker_db_path)
+    mistura = speaker_id(speaker_db_path, MISTURA)
+    quotes, documents = conn.execute(
+        "SELECT quote_count, document_count FROM speakers WHERE id = ?", (mistura,)).fetchone()
+    conn.close()
+    summary = re.findall(r'<p class="speaker-summary">(.*?)</p>', speaker_page(MISTURA), re.DOTALL)[0]
+    assert f'<a href="/speakers-2019/quote_view?speaker_id={mistura}">{quotes} quotes</a>' in summary
+    assert f"in {documents} articles" in summary
+    assert '<span class="speaker-type">PERSON</span>' in summary
+
+
+def test_the_speaker_page_lists_aliases_by_how_many_articles_use_them(speaker_page):
+    card = speaker_card(speaker_page(MISTURA))
+    (aliases,) = re.findall(r'<p class="speaker-aliases">(.*?)</p>', card, re.DOTALL)
+    shown = re.findall(r'<span class="speaker-alias">([^<]*)</span> <span class="count">\((\d+) articles?\)', aliases)
+    expected = sorted(((a, n) for s, a, n in ALIASES if s == MISTURA), key=lambda p: (-p[1], p[0]))
+    assert [(unescape(a), int(n)) for a, n in shown] == expected
+    # The name itself is not an alias of itself.
+    assert f'<span class="speaker-alias">{MISTURA}</span>' not in aliases
+
+
+def test_the_speaker_page_ranks_descriptions(speaker_page, speaker_db_path):
+    conn = sqlite3.connect(speaker_db_path)
+    expected = conn.execute(
+        "SELECT description, document_count FROM speaker_descriptions WHERE speaker_id = ? "
+        "ORDER BY document_count DESC, description", (speaker_id(speaker_db_path, MISTURA),)).fetchall()
+    conn.close()
+    assert expected
+    listed = re.findall(r'<li>([^<]*) <span class="count">(\d+) articles?</span></li>',
+                        section(speaker_page(MISTURA), "speaker-descriptions"))
+    assert [(unescape(d), int(n)) for d, n in listed] == expected[:10]
+
+
+def test_the_speaker_page_charts_quotes_per_month(speaker_page, articles):
+    timeline = section(speaker_page(MISTURA), "speaker-timeline")
+    per_copy = sum(q.speaker == MISTURA for q in articles[0].quotes)
+    bars = re.findall(r'<rect class="bar"[^>]* data-label="([^"]+)" data-quotes="(\d+)">', timeline)
+    assert [(label, int(n)) for label, n in bars] == [
+        ("2018-09", per_copy), ("2018-12", per_copy), ("2019-01", 2 * per_copy)]
+    # The axis runs through the months without quotes: five slots from September to January.
+    labels = re.findall(r'<text class="label"[^>]*>([^<]+)</text>', timeline)
+    assert labels == ["2018-09", "2018-10", "2018-11", "2018-12", "2019-01"]
+    assert '<svg class="speaker-chart"' in timeline and "<script" not in timeline
+    heights = [float(h) for h in re.findall(r'<rect class="bar"[^>]* height="([\d.]+)"', timeline)]
+    assert heights[0] == heights[1] == heights[2] / 2 > 0
+    undated = sum(q.speaker == MISTURA for a in articles for q in a.quotes if not a.document.published)
+    assert f"{undated} quotes come from articles with no publication date and are not in the chart." in timeline
+
+
+def test_the_speaker_page_shows_the_latest_quotes_in_their_paragraphs(speaker_page, speaker_db_path):
+    latest = section(speaker_page(MISTURA), "speaker-latest")
+    conn = sqlite3.connect(speaker_db_path)
+    expected = conn.execute(
+        "SELECT q.id, q.text, q.document_id, d.published FROM quotes q JOIN documents d ON d.id = q.document_id "
+        "WHERE q.speaker_id = ? ORDER BY d.published IS NULL, d.published DESC, q.document_id, q.start",
+        (speaker_id(speaker_db_path, MISTURA),)).fetchall()
+    conn.close()
+    assert len(expected) > 20
+    items = re.findall(r'<li class="speaker-quote">(.*?)</li>', latest, re.DOTALL)
+    assert len(items) == 20
+    for item, (quote_id, text, document_id, published) in zip(items, expected):
+        assert f'<mark class="quote">{text}</mark>' in item
+        assert f'<a class="quote-link" href="{quote_row_path("speakers-2019", quote_id)}">' in item
+        assert f'<a class="quote-document" href="/speakers-2019/documents/{document_id}">' in item
+        assert published and published in item
+    assert f'<a href="/speakers-2019/quote_view?speaker_id={speaker_id(speaker_db_path, MISTURA)}">All {len(expected)} quotes</a>' in latest
+    # The quote said to the Security Council names and links it.
+    council = speaker_id(speaker_db_path, "Security Council")
+    assert f'to <a class="quote-addressee speaker-link" href="/speakers-2019/speakers/{council}">Security Council</a>' in latest
+
+
+@pytest.mark.parametrize("speaker", [MISTURA, "Security Council", "Reuters", "Sergey Shoygu", "Hulusi Akar"])
+def test_the_speaker_page_lists_whom_they_addressed_and_who_relayed_them(speaker_page, speaker_db_path, speaker):
+    html = speaker_page(speaker)
+    expected = relations(speaker_db_path, speaker)
+    assert any(expected.values())
+    for key, pairs in expected.items():
+        shown = listed_speakers(section(html, key))
+        assert [(name, n) for _, name, n in shown] == pairs, key
+        for href, name, _ in shown:
+            assert href == f"/speakers-2019/speakers/{speaker_id(speaker_db_path, name)}"
+        if not pairs:
+            assert '<p class="none">No one' in section(html, key)
+
+
+def test_the_relations_are_the_ones_the_articles_give(speaker_db_path):
+    """The relations computed in Python say what the articles say (so the test above tests something)."""
+    assert relations(speaker_db_path, MISTURA)["speaker-addressed"][0][0] == "Security Council"
+    assert relations(speaker_db_path, MISTURA)["speaker-addressed-by"] == [(SCRIPT_NAME, 1)]
+    assert relations(speaker_db_path, "Sergey Shoygu")["speaker-relayed-by"][0][0] == "Reuters"
+    relayed = dict(relations(speaker_db_path, "Reuters")["speaker-relayed"])
+    assert {"Sergey Shoygu", SCRIPT_NAME} <= set(relayed)
+
+
+def test_every_speaker_list_link_opens_that_speakers_page(speaker_ds, speaker_page):
+    html = speaker_page("Reuters")
+    links = [href for key in ("speaker-relayed", "speaker-relayed-by", "speaker-addressed", "speaker-addressed-by")
+             for href, _, _ in listed_speakers(section(html, key))]
+    assert len(links) >= 2
+    for href, name, _ in listed_speakers(section(html, "speaker-relayed")):
+        (h1,) = re.findall(r"<h1[^>]*>(.*?)</h1>", page(speaker_ds, href), re.DOTALL)
+        assert unescape(h1) == name
+
+
+def test_the_speaker_page_lists_cues_with_counts(speaker_page, speaker_db_path):
+    from collections import Counter
+
+    mistura = speaker_id(speaker_db_path, MISTURA)
+    conn = sqlite3.connect(speaker_db_path)
+    cues = Counter(c for (c,) in conn.execute("SELECT cue FROM quotes WHERE speaker_id = ?", (mistura,)) if c)
+    conn.close()
+    listed = re.findall(r'<li><a href="([^"]+)" class="quote-cue">([^<]*)</a> <span class="count">(\d+) quotes?</span></li>',
+                        section(speaker_page(MISTURA), "speaker-cues"))
+    assert [(c, int(n)) for _, c, n in listed] == sorted(cues.items(), key=lambda p: (-p[1], p[0]))[:10]
+    for href, cue, _ in listed:
+        assert href == f"/speakers-2019/quote_view?speaker_id={mistura}&amp;cue={urlquote(cue, safe='')}"
+
+
+def test_a_speaker_with_no_quotes_gets_a_page_without_a_chart(speaker_page, speaker_db_path):
+    html = speaker_page("Security Council")
+    assert "<svg" not in speaker_card(html)
+    assert "No quotes attributed to Security Council." in section(html, "speaker-latest")
+    assert [name for _, name, _ in listed_speakers(section(html, "speaker-addressed-by"))] == [MISTURA]
+
+
+def test_the_speaker_page_escapes_everything_from_the_database(speaker_ds, speaker_page):
+    html = speaker_page(SCRIPT_NAME)
+    assert "<script>alert(" not in html
+    assert "<b>Scripted" not in html and "<i>Wire" not in html and "<i>spokesman" not in html
+    assert "<em>told" not in html and 'href="javascript:' not in html
+    escaped = str(__import__("markupsafe").escape(SCRIPT_NAME))
+    (h1,) = re.findall(r"<h1[^>]*>(.*?)</h1>", html, re.DOTALL)
+    assert h1 == escaped
+    assert f"<title>{escaped} &middot; speaker" in html
+    card = speaker_card(html)
+    for text in (SCRIPT_ALIAS, SCRIPT_TEXT, SCRIPT_DESCRIPTION, SCRIPT_CUE, "<b>Scripted</b> talks", "<i>Wire</i>"):
+        assert str(__import__("markupsafe").escape(text)) in card, text
+    # The chart's title carries the name too, escaped.
+    assert f'aria-label="Quotes by {escaped} per month"' in card
+    # The speaker shows, escaped, on the pages of those it spoke to and who relayed it.
+    for other in (MISTURA, "Reuters"):
+        other_html = speaker_page(other)
+        assert "<script>alert(" not in other_html
+        assert f">{escaped}</a>" in speaker_card(other_html), other
+    for path in ("/speakers-2019/quote_view", "/speakers-2019/speakers", "/speakers-2019/speaker_aliases",
+                 "/speakers-2019/who_spoke_to_whom", "/speakers-2019/most_quoted_speakers"):
+        assert "<script>alert(" not in page(speaker_ds, path), path
+
+
+def test_the_speaker_page_without_a_speaker_aliases_table(tmp_path, speaker_db_path):
+    """A database of today: no speaker_aliases table. The page has every other section."""
+    path = variant_of(speaker_db_path, tmp_path / "speakers-2019.db", "DROP TABLE IF EXISTS speaker_aliases")
+    html = page(make_datasette(path), f"/speakers-2019/speakers/{speaker_id(path, MISTURA)}")
+    card = speaker_card(html)
+    assert "speaker-aliases" not in card and "De Mistura</span>" not in card
+    for key in ("speaker-descriptions", "speaker-timeline", "speaker-latest", "speaker-addressed", "speaker-cues"):
+        assert section(html, key), key
+    assert '<rect class="bar"' in card
+
+
+def test_the_speaker_page_with_an_empty_speaker_aliases_table(tmp_path, speaker_db_path):
+    path = variant_of(speaker_db_path, tmp_path / "speakers-2019.db", "DELETE FROM speaker_aliases")
+    card = speaker_card(page(make_datasette(path), f"/speakers-2019/speakers/{speaker_id(path, MISTURA)}"))
+    assert "speaker-aliases" not in card and '<rect class="bar"' in card
+
+
+def test_the_speaker_page_of_an_undated_speaker_says_why_there_is_no_chart(get, db, db_path):
+    """In the plain fixtures the envoy's article has no date."""
+    html = get(f"/{db}/speakers/{speaker_id(db_path, MISTURA)}").text
+    timeline = section(html, "speaker-timeline")
+    assert "<svg" not in timeline
+    assert re.search(r"No chart: all \d+ quotes come from articles with no publication date.", timeline)
+
+
+def test_every_speaker_has_a_page(speaker_ds, speaker_db_path):
+    conn = sqlite3.connect(speaker_db_path)
+    speakers = conn.execute("SELECT id, name FROM speakers").fetchall()
+    conn.close()
+    for sid, name in speakers:
+        html = page(speaker_ds, f"/speakers-2019/speakers/{sid}")
+        (h1,) = re.findall(r"<h1[^>]*>(.*?)</h1>", html, re.DOTALL)
+        assert unescape(h1) == name
+        assert speaker_card(html)
+
+
+def test_every_speaker_link_leads_to_the_speaker_page(speaker_ds, speaker_db_path):
+    """Quote cards, quote_view, the speakers table and the canned queries link names to pages."""
+    conn = sqlite3.connect(speaker_db_path)
+    ids = dict(conn.execute("SELECT name, id FROM speakers"))
+    relayed_quote = conn.execute(
+        "SELECT l.quote_id FROM chain_links l JOIN speakers s ON s.id = l.speaker_id "
+        "WHERE s.name = 'Reuters' AND l.quote_id NOT LIKE 'script%' LIMIT 1").fetchone()[0]
+    conn.close()
+    paths = {
+        "/speakers-2019/quote_view?_size=max": {MISTURA, "Security Council", "Sergey Shoygu", "Hulusi Akar"},
+        "/speakers-2019/speakers?_size=max": set(ids) - {SCRIPT_NAME},
+        "/speakers-2019/most_quoted_speakers": {MISTURA, "Sergey Shoygu"},
+        "/speakers-2019/who_spoke_to_whom": {MISTURA, "Security Council"},
+        "/speakers-2019/relayed_through?conduit=Reuters": {"Reuters", "Sergey Shoygu"},
+        f"/speakers-2019/quotes_by_speaker?speaker={urlquote(MISTURA)}": {"Security Council"},
+        "/speakers-2019/quotes_mentioning?term=constitutional": {MISTURA},
+        quote_row_path("speakers-2019", relayed_quote): {"Reuters", "Sergey Shoygu", "Hulusi Akar"},
+    }
+    for path, names in paths.items():
+        html = page(speaker_ds, path)
+        linked = {unescape(name): href for href, name in re.findall(r'<a [^>]*href="(/speakers-2019/speakers/[^"]+)"[^>]*>([^<]+)</a>', html)}
+        for name in names:
+            assert linked.get(name) == f"/speakers-2019/speakers/{ids[name]}", (path, name)
+    # Ids that Datasette does not link itself (a view has no foreign keys) link too.
+    html = page(speaker_ds, f"/speakers-2019/quote_view?speaker_id={ids[MISTURA]}")
+    assert f'<a class="speaker-link" href="/speakers-2019/speakers/{ids[MISTURA]}">{ids[MISTURA]}</a>' in html
+
+
+def test_a_missing_speaker_is_not_found(speaker_ds):
+    from datasette.utils import tilde_encode
+
+    for speaker in ("000000000000", "x'; drop table speakers; --", "<script>"):
+        path = f"/speakers-2019/speakers/{tilde_encode(speaker)}"
+        assert asyncio.run(speaker_ds.client.get(path)).status_code == 404, path
+
+
+def test_every_column_of_speaker_aliases_is_described(speaker_db_path):
+    metadata = load_metadata()["databases"]["quotes"]["tables"]
+    conn = sqlite3.connect(speaker_db_path)
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(speaker_aliases)")]
+    conn.close()
+    assert columns and set(columns) <= set(metadata["speaker_aliases"]["columns"])
+    assert metadata["speaker_aliases"]["description"]
+
+
+def test_plain_datasette_shows_the_same_speaker_pages(plain_ds, served_ds, quotes_db):
+    ids = [r[0] for r in sqlite3.connect(quotes_db).execute("SELECT id FROM speakers ORDER BY id")]
+    for sid in ids:
+        path = f"/quotes/speakers/{sid}"
+        plain = page(plain_ds, path)
+        assert plain == page(served_ds, path), path
+        assert speaker_card(plain)
+
+
+def test_month_series_fills_gaps_and_counts_undated_quotes():
+    from quotes.datasette_plugin import month_series
+
+    series, undated = month_series([(None, 3), ("", 1), ("2018-11", 2), ("2019-02", 4), ("2018-13", 5), ("n/a", 1)])
+    assert [(p["label"], p["quotes"]) for p in series] == [("2018-11", 2), ("2018-12", 0), ("2019-01", 0), ("2019-02", 4)]
+    assert undated == 10
+    assert month_series([(None, 2)]) == ([], 2)
+    # Over ten years of months, the bars are years.
+    series, undated = month_series([("2001-05", 1), ("2001-06", 2), ("2015-01", 3)])
+    assert [(p["label"], p["quotes"]) for p in series][:2] == [("2001", 3), ("2002", 0)]
+    assert series[-1] == {"label": "2015", "quotes": 3} and len(series) == 15 and undated == 0
+
+
+def test_bar_chart_escapes_its_title_and_draws_a_bar_per_non_empty_month():
+    from quotes.datasette_plugin import bar_chart
+
+    svg = bar_chart([{"label": "2018-11", "quotes": 2}, {"label": "2018-12", "quotes": 0}], "Quotes by <script>x</script>")
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert svg.count('<rect class="bar"') == 1
+    assert svg.startswith('<svg class="speaker-chart" xmlns="http://www.w3.org/2000/svg"')
+    assert "href" not in svg  # nothing to fetch
