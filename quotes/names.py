@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 
 from .docindex import DocIndex
 from .lexicon import Lexicon, first_name_gender
+from .outlets import Outlets
 from .records import Entity
 from .text import normalize_name
 
@@ -262,9 +263,11 @@ class NameTable:
         return None
 
     def _merge_short_org_names(self) -> None:
-        """"IRCC" is "Immigration, Refugees and Citizenship Canada" when the initials agree, and
-        "Suncor" is "Suncor Energy" when the longer name starts with it."""
+        """"IRCC" is "Immigration, Refugees and Citizenship Canada" when the initials agree,
+        "Suncor" is "Suncor Energy" when the longer name starts with it, and "the Post" is "The
+        Washington Post" (an outlet's name ending with it) in an article that names both."""
         orgs = [g for g in self.groups if g.entity.type == "ORG"]
+        outlets = Outlets(self.lexicon)
         for short in orgs:
             name = short.best_name().replace(".", "")
             acronym = 2 <= len(name) <= 6 and name.isupper()
@@ -273,7 +276,9 @@ class NameTable:
             for full in orgs:
                 words = full.best_name().split()
                 initials = "".join(w[0] for w in words if w[:1].isupper())
-                if full is not short and (initials == name if acronym else len(words) > 1 and words[0] == name):
+                short_form = len(words) > 1 and (words[0] == name or (
+                    words[-1] == name and (full.outlet or outlets.known(full.best_name()))))
+                if full is not short and (initials == name if acronym else short_form):
                     full.mentions = sorted(full.mentions + short.mentions)
                     full.subject_at = sorted(full.subject_at + short.subject_at)
                     full.words |= short.words

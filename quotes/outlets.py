@@ -54,8 +54,11 @@ class Outlets:
         name = self.without_place(name.strip())
         if self.lexicon.is_outlet(name) or CALL_SIGN.match(name.removeprefix("the ").removeprefix("The ")):
             return True
+        parts = name.split()
+        if len(parts) > 1 and parts[-1].isdigit() and self.lexicon.is_outlet(" ".join(parts[:-1])):
+            return True  # a network's local station: "Fox 35", "ABC 7"
         # "The Lakeside Herald", "The Star-Ledger", and "the Herald" alone
-        last = name.split()[-1].split("-")[-1] if name.split() else ""
+        last = parts[-1].split("-")[-1] if parts else ""
         return last[:1].isupper() and last.lower() in self.lexicon.media["name"]
 
     def without_place(self, name: str) -> str:

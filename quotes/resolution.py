@@ -35,6 +35,8 @@ OBJECT_PENALTY = 40
 # one-word "person" (often a place NER took for one) SINGLE_WORD_DOUBT tokens earlier.
 UNKNOWN_GENDER_DOUBT = 30
 SINGLE_WORD_DOUBT = 150
+# Events a body holds: "told a Security Council meeting" tells the Security Council.
+EVENT_NOUNS = {"meeting", "conference", "hearing", "session", "summit", "briefing", "gathering", "assembly"}
 # Pronoun objects ("told him") that found no antecedent say nothing about whom the words were for.
 UNRESOLVED_PRONOUNS = {"him", "her", "them", "us", "me", "you", "it"}
 
@@ -76,7 +78,11 @@ def resolve_attributions(attributions: list[Attribution], resolver: "Resolver") 
         done[id(att)] = speaker
         if speaker is not None and speaker.type in ("PERSON", "ORG"):
             resolver.note_speaker(at, speaker)
-        relays = [resolver.resolve(relay.mention, at) for relay in att.relays] if speaker is not None else []
+        relays = [resolver.resolve_outlet(relay.mention) if relay.media else resolver.resolve(relay.mention, at)
+                  for relay in att.relays] if speaker is not None else []
+        if addressee is None and relays and relays[-1] is not None and att.addressee is not None \
+                and att.addressee.root.lower_ in ("me", "us"):
+            addressee = relays[-1]  # "“Stephanopoulos told me …,” Fiorina said": told Fiorina
         principal = resolver.principal(att.speaker, at) if att.parent is None else None
         out.append(ResolvedAttribution(att, speaker, addressee, relays, at, audience, principal))
     return out
@@ -153,6 +159,16 @@ class Resolver:
             else:
                 return _resolved(group)
         return self._describe(mention, at, exclude)
+
+    def resolve_outlet(self, mention: Span) -> Resolved:
+        """A mention where an outlet is named ("wrote in X", "CNN's"): its entity when it is one,
+        else its own words; never a description's match ("The Atlantic" is no "Atlantic's" person)."""
+        group = self.table.group_of(mention)
+        if group is not None:
+            return _resolved(group)
+        words = [t for t in mention if not (t.i == mention.start and t.lower_ == "the")]
+        name = " ".join(t.text for t in words if not t.is_punct or t.text in "&-.") if words else mention.text
+        return Resolved(name, "ORG")
 
     def principal(self, mention: Span | None, at: int) -> Resolved | None:
         """Whom an unnamed spokesperson or office speaks for ("a spokesman for the mayor said":
@@ -298,11 +314,15 @@ class Resolver:
         if mention is None:
             return None, None
         named = [e for e in self.index.ents_in(mention.start, mention.end) if e.label_ in ("ORG", "PERSON")]
-        if mention.root.lemma_.lower() in self.lexicon.audiences or mention.root.lower_ in self.lexicon.audiences:
-            orgs = [e for e in named if e.label_ == "ORG"]
-            if not orgs:  # "a Security Council meeting" names its body; "Cruz backers" no one
+        head = mention.root
+        if head.is_lower and (head.lemma_.lower() in self.lexicon.audiences or head.lower_ in self.lexicon.audiences):
+            # "a Security Council meeting", "a Politico reporter" and "members of Congress" name a
+            # body; "Cruz backers", "Trump supporters" and "reporters" no one
+            whose = head.lemma_.lower() in EVENT_NOUNS | self.lexicon.media["role"]  # "a Politico reporter"
+            of = [e for e in named if e.label_ == "ORG" and (whose or e.start > head.i)]
+            if not of:
                 return None, mention.text
-            named = orgs
+            named = of
         resolved = self.resolve(mention, at)
         if resolved is not None and resolved.type is None and named:
             group = self.table.group_of(named[0])
@@ -312,6 +332,8 @@ class Resolver:
             return None, None
         if resolved is not None and resolved.key is None and resolved.name.split()[-1].lower() in self.lexicon.audiences:
             return None, resolved.name  # "told them", and "them" is the crowd
+        if head.lower_ == "them" and (resolved is None or resolved.type not in ("ORG", "PERSON")):
+            return None, mention.text  # "he told them": a group the article does not name
         return resolved, None
 
     def _org_inside(self, mention: Span) -> Resolved | None:

@@ -19,6 +19,8 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 CONTENT_DEPS = {"ccomp"}
 MENTION_CUT_DEPS = {"appos", "relcl", "acl", "punct", "advcl", "cc", "conj", "prep"}
 OBJECT_DEPS = {"dobj", "dative", "iobj"}
+# Prepositions whose phrase belongs to an unnamed speaker's description.
+DESCRIPTION_PLACES = {"in", "at", "from", "with", "inside", "close"}
 ADJACENT_ROLES = {"speech", "tell", "write", "conduit", "direct"}  # cues that take a quotation beside them
 
 
@@ -148,10 +150,14 @@ def addressee_of(verb: Token) -> Token | None:
     return next((c for c in verb.children if c.dep_ in OBJECT_DEPS), None)
 
 
-def outlet_of_addressee(verb: Token) -> tuple[Token, Token] | None:
-    """(outlet, journalist) when the parser made both objects of the cue: "told CNN's Jake Tapper"."""
+def outlet_of_addressee(verb: Token, roles: frozenset[str]) -> tuple[Token, Token] | None:
+    """(outlet, journalist) when the parser made both objects of the cue: "told CNN's Jake Tapper",
+    "told Breitbart News Daily host Matt Boyle"."""
     objects = [c for c in verb.children if c.dep_ in OBJECT_DEPS]
-    if len(objects) >= 2 and any(c.dep_ == "case" for c in objects[0].children):
+    if len(objects) < 2:
+        return None
+    between = verb.doc[objects[0].i + 1 : objects[1].i]
+    if any(c.dep_ == "case" for c in objects[0].children) or any(t.lemma_.lower() in roles for t in between):
         return objects[0], objects[1]
     return None
 
@@ -181,7 +187,8 @@ def mention(index: DocIndex, tok: Token | None) -> Span | None:
         if child.dep_ not in MENTION_CUT_DEPS:
             left = min(left, child.left_edge.i)
     for child in tok.rights:
-        if child.dep_ == "prep" and child.lower_ == "of":
+        if child.dep_ == "prep" and (child.lower_ == "of" or (child.lower_ in DESCRIPTION_PLACES and tok.pos_ in ("NOUN", "PRON"))):
+            # "one of Carson's advisers"; an unnamed "participants in the meeting", "someone in attendance"
             objects = [mention(index, g) for g in child.children if g.dep_ == "pobj"]
             right = max([right] + [m.end - 1 for m in objects if m is not None])
             break

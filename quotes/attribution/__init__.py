@@ -41,6 +41,7 @@ from .reports import according_to, noun_report
 __all__ = ["Attribution", "Context", "Relay", "attribute"]
 
 
+
 def attribute(doc: Doc, quotations: QuoteIndex, lexicon: Lexicon, skipped: RangeSet,
               index: DocIndex | None = None) -> list[Attribution]:
     """All attributions in ``doc``, ordered by content start.
@@ -50,22 +51,25 @@ def attribute(doc: Doc, quotations: QuoteIndex, lexicon: Lexicon, skipped: Range
     ctx = Context(doc, index or DocIndex(doc), quotations, lexicon, skipped)
     found: list[Attribution] = []
     for tok in cue_candidates(doc, lexicon):
-        if quotations.containing(tok.idx) or skipped.contains(tok.idx):
+        if skipped.contains(tok.idx):
             continue
+        quoted = quotations.containing(tok.idx) is not None
         if tok.lower_ == "according":
             att = according_to(ctx, tok)
         elif tok.pos_ == "NOUN":
-            att = noun_report(ctx, tok)
+            att = None if quoted else noun_report(ctx, tok)
         else:
             role = lexicon.cue_role(tok.lemma_)
             if role not in CUE_ROLES or tok.pos_ != "VERB":
                 continue
             att = from_cue(ctx, tok, role)
+        if quoted:  # a report inside a quotation is someone else's words relayed by its speaker
+            att = [a for a in att or [] if _relayed_in_quotation(ctx, a)]
         found.extend(att or [])
 
     found.extend(labelled_lines(ctx, found))
     found.sort(key=lambda a: a.start)
-    found = fold_nested(_drop_overlaps(found))
+    found = fold_nested(_drop_overlaps(found), lexicon)
     claimed = {q for a in found for q in a.quoted}
     found.extend(floating(ctx, claimed, found))
     found.sort(key=lambda a: a.start)
@@ -101,3 +105,14 @@ def _drop_overlaps(found: list[Attribution]) -> list[Attribution]:
 def _according_to(att: Attribution) -> bool:
     """"“…,” he said, according to Reuters" reports the report: it is no reading of it twice."""
     return att.cue is not None and att.cue[0].lower_ == "according"
+
+
+def _relayed_in_quotation(ctx: Context, att: Attribution) -> bool:
+    """A report quoted by someone else ("“George Stephanopoulos told me I was mistaken,” Fiorina
+    said"; "“…, according to the Iowa Democratic Party,” The Blaze reported"): its speaker is
+    named by the quotation itself (not "I", "we", "they": a speaker quoting their own words, or
+    words that are theirs to tell, relays no one), and its content lies in the same quotation."""
+    if att.speaker is None or att.kind == "direct" or att.speaker.root.ent_type_ not in ("PERSON", "ORG"):
+        return False
+    around = ctx.quotations.containing(att.cue.start_char)
+    return around is not None and around.start <= att.start and att.end <= around.end

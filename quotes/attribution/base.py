@@ -34,6 +34,11 @@ class Context:
     def text(self) -> str:
         return self.index.text
 
+    def quoted_in(self, start: int, end: int, cue: int) -> list[Quoted]:
+        """The quotations in content ``start``..``end`` of a cue at character ``cue``; a
+        quotation the cue itself stands in is no part of the content but its frame."""
+        return [q for q in self.quotations.within(start, end) if not q.outer_start <= cue < q.outer_end]
+
 
 @dataclass
 class Relay:
@@ -81,7 +86,7 @@ def one_report(ctx: Context, verb: Token, speaker_tok: Token | None, start: int,
     start, end = trim_chars(text, start, end)
     if speaker_tok is None or len(text[start:end].split()) < MIN_INDIRECT_WORDS:
         return None
-    inside = ctx.quotations.within(start, end)
+    inside = ctx.quoted_in(start, end, verb.idx)
     kind, start, end = kind_of(text, start, end, inside)
     return [Attribution(start, end, kind, verb.doc[verb.i : verb.i + 1], mention(ctx.index, speaker_tok), quoted=inside)]
 

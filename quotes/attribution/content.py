@@ -105,16 +105,17 @@ def _cut_off_before(clause: Token, verb: Token) -> bool:
 def _clause_after_phrase(verb: Token) -> Token | None:
     """"said for the first time that …", "said in a statement that …": the that-clause the
     parser hung on the noun of the cue's phrase."""
-    for prep in verb.rights:
-        if prep.dep_ != "prep":
-            continue
-        for noun in prep.children:
+    preps = [c for c in verb.rights if c.dep_ == "prep"]
+    for _ in range(3):  # "told Trump at the beginning of the meeting that …": phrases within phrases
+        nouns = [n for prep in preps for n in prep.children if n.dep_ == "pobj"]
+        for noun in nouns:
             # "that" opens the clause without being its subject (as in "a statement that was …")
             clause = next((c for c in noun.rights if c.dep_ in ("acl", "relcl", "ccomp")
                            and c.left_edge.lower_ == "that" and c.left_edge.dep_ in ("mark", "advmod")
                            and any(s.dep_ in SUBJECT_DEPS for s in c.children)), None)
-            if noun.dep_ == "pobj" and clause is not None:
+            if clause is not None:
                 return clause
+        preps = [c for n in nouns for c in n.rights if c.dep_ == "prep"]
     return None
 
 

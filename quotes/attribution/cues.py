@@ -104,7 +104,7 @@ def _heads(ctx: Context, verb: Token, role: str, speaker_tok: Token, conduit_tok
         employer, speaker = journalist
     relays += frame_relays(ctx, verb, speaker_tok)
     addressee = mention(index, addressee_of(verb)) if role == "tell" else None
-    both = outlet_of_addressee(verb) if role == "tell" else None
+    both = outlet_of_addressee(verb, ctx.lexicon.media["role"]) if role == "tell" else None
     if both is not None:  # "told CNN’s Jake Tapper", parsed as two objects
         outlet = mention(index, both[0])
         relays.append(Relay(outlet, said, media=True))
@@ -125,7 +125,7 @@ def _content_attributions(ctx: Context, verb: Token, span: tuple[int, int], cue:
     pieces = _around_cue(text, *span, verb, speaker)
     found = []
     for start, end in pieces:
-        inside = ctx.quotations.within(start, end)
+        inside = ctx.quoted_in(start, end, verb.idx)
         kind, start, end = kind_of(text, start, end, inside)
         if kind != "indirect" or len(text[start:end].split()) >= (1 if len(pieces) > 1 else MIN_INDIRECT_WORDS):
             found.append(Attribution(start, end, kind, cue, speaker, addressee, list(relays), quoted=inside))

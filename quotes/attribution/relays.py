@@ -42,9 +42,6 @@ SOURCE_PARTICIPLES = {"quote", "cite"}
 # Entity types that are never a place of publication: "said in Washington", "wrote in 2013".
 NOT_MEDIA_TYPES = {"GPE", "LOC", "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY", "FAC", "NORP",
                    "EVENT"}
-# Cues that ask for something rather than report words ("Canada has asked China to spare …"):
-# no report inside a report.
-DIRECTIVES = {"ask", "urge", "call", "demand", "order", "tell", "warn", "request", "press", "push"}
 # Reports nested deeper than this give their outermost conduits only (a text repeating "he said").
 MAX_RELAYS = 5
 
@@ -170,8 +167,8 @@ def without_place(span: Span, lexicon: Lexicon) -> Span:
     """"WKOW-TV of Madison", "The Star-Ledger of Newark", "The Post and Courier newspaper": the
     outlet's name, without its town or the noun that says what it is."""
     if span.root.lemma_.lower() in lexicon.media["outlet"] and span.root.is_lower and span.root.i > span.start \
-            and span.doc[span.root.i - 1].is_title:
-        span = span.doc[span.start : span.root.i]
+            and span.doc[span.root.i - 1].is_title and Outlets(lexicon).known(span.doc[span.start : span.root.i].text):
+        span = span.doc[span.start : span.root.i]  # but "New York magazine" is the magazine's name
     of = next((t for t in span if t.lower_ == "of" and t.i > span.start), None)
     if of is None or span.doc[of.i - 1].pos_ != "PROPN":
         return span
@@ -192,7 +189,7 @@ def source_relays(ctx: Context, verb: Token) -> Token | None:
     return None
 
 
-def fold_nested(found: list[Attribution]) -> list[Attribution]:
+def fold_nested(found: list[Attribution], lexicon: Lexicon) -> list[Attribution]:
     """Reports inside reports: each inner report takes its outer reports' speakers (and their own
     conduits) as conduits, outermost first.
 
@@ -205,8 +202,8 @@ def fold_nested(found: list[Attribution]) -> list[Attribution]:
     """
     absorbed: set[int] = set()
     for inner in found:
-        if inner.cue is None or inner.cue.root.lemma_.lower() in DIRECTIVES:
-            continue
+        if inner.cue is None or lexicon.cue_role(inner.cue.root.lemma_) == "directive":
+            continue  # "Canada has asked China to spare …" asks; it reports no words
         outers = [a for a in found if a is not inner and a.speaker is not None and a.cue is not None
                   and (_holds(a, inner) or _shares_content(a, inner))]
         if not outers:

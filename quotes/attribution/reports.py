@@ -20,7 +20,10 @@ def according_to(ctx: Context, tok: Token) -> list[Attribution] | None:
     head = tok.head
     while head.dep_ not in ("ROOT", "ccomp", "conj") and head.head.i != head.i:
         head = head.head
-    start, end = trim_chars(text, head.left_edge.idx, end_char(head.right_edge))
+    first = head.left_edge
+    if first.lower_ in ("that", "whether") and first.dep_ == "mark" and first.i + 1 < head.right_edge.i:
+        first = first.doc[first.i + 1]  # "…told his mother that X, according to Easley": X
+    start, end = trim_chars(text, first.idx, end_char(head.right_edge))
     if start >= phrase_start:
         phrase_end = end_char(_source_end(source))
     after = tok.doc.char_span(phrase_end, end, alignment_mode="expand") if phrase_end < end else None
@@ -37,7 +40,7 @@ def according_to(ctx: Context, tok: Token) -> list[Attribution] | None:
     found = []
     for start, end in pieces:
         if end > start:
-            inside = ctx.quotations.within(start, end)
+            inside = ctx.quoted_in(start, end, tok.idx)
             kind, start, end = kind_of(text, start, end, inside)
             found.append(Attribution(start, end, kind, cue, mention(ctx.index, source), quoted=inside))
     return found
