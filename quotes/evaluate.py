@@ -8,7 +8,10 @@ The figures follow the reference scorer of the shared evaluation data (``score.p
 * span, exact (identical trimmed boundaries) and end-to-end (span and speaker right) P/R/F1;
 * speaker accuracy on matched quotes: names compared as token sets without titles, last tokens
   equal (``speaker_key="speaker"``), or surface mentions contained in one another ("mention");
-* chain: of matched gold quotes with 2+ links, the share whose chain is right; kind likewise.
+* chain: of matched gold quotes with 2+ links, the share whose chain is right; kind likewise;
+* with gold that annotates chains and addressees (the seed, chains.dev), :func:`score_chains`
+  gives the figures of the reference ``score_chains.py``: found, chain, addressee, speaker for
+  relayed quotes and controls.
 """
 from __future__ import annotations
 
@@ -123,6 +126,51 @@ def score(gold_docs: dict[str, dict], pred_docs: dict[str, dict], speaker_key: s
     }
 
 
+def score_chains(gold_docs: dict[str, dict], pred_docs: dict[str, dict]) -> dict[str, dict[str, float]] | None:
+    """Source chains and addressees, as the reference ``score_chains.py`` scores them (None when
+    the gold annotates no chains).
+
+    Each gold quote is matched to the predicted quote of largest trimmed-character Jaccard (at
+    least 0.5; not one-to-one). On found quotes: speaker, addressee (both null, or the same name)
+    and chain (same length, every link the same name), for all quotes, relayed ones (gold chain
+    of 2+ links) and controls (1 link).
+    """
+    rows = []
+    for doc_id, gold in gold_docs.items():
+        text, preds = gold["text"], pred_docs.get(doc_id, {}).get("quotes", [])
+        for g in gold["quotes"]:
+            if "source_chain" not in g or "addressee" not in g:
+                continue
+            best = max(preds, key=lambda p: _jaccard(text, p, g), default=None)
+            hit = best is not None and _jaccard(text, best, g) >= 0.5
+            chain = [x for x in (best or {}).get("source_chain") or [] if x]
+            rows.append({
+                "relay": len(g["source_chain"]) > 1, "found": hit,
+                "speaker": hit and _same_name(best.get("speaker"), g.get("speaker")),
+                "addressee": hit and _same_name(best.get("addressee"), g.get("addressee")),
+                "chain": hit and len(chain) == len(g["source_chain"]) and all(map(same_speaker, chain, g["source_chain"])),
+            })
+    if not rows:
+        return None
+    out = {}
+    for name, sub in (("all", rows), ("relayed", [r for r in rows if r["relay"]]), ("controls", [r for r in rows if not r["relay"]])):
+        found = [r for r in sub if r["found"]]
+        out[name] = {"n": len(sub), "found": len(found) / (len(sub) or 1),
+                     **{k: sum(r[k] for r in found) / (len(found) or 1) for k in ("speaker", "addressee", "chain")}}
+    return out
+
+
+def _jaccard(text: str, a: dict, b: dict) -> float:
+    a0, a1 = _trim(text, int(a["start"]), int(a["end"]))
+    b0, b1 = _trim(text, b["start"], b["end"])
+    inter, union = max(0, min(a1, b1) - max(a0, b0)), max(a1, b1) - min(a0, b0)
+    return inter / union if union > 0 else 0.0
+
+
+def _same_name(pred: str | None, gold: str | None) -> bool:
+    return (not pred and not gold) or bool(pred and gold and same_speaker(pred, gold))
+
+
 def textacy_quotes(doc) -> list[dict[str, Any]]:
     """textacy's ``direct_quotations`` as prediction dicts (its speaker is the raw mention)."""
     from textacy.extract.triples import direct_quotations
@@ -162,7 +210,9 @@ def predict(gold_docs: Iterable[dict], extractor=None, batch_size: int = 16, n_p
             start, end = piece.source_span(q["start"], q["end"])
             base["quotes"].append(q | {"start": start, "end": end})
 
-    documents = ({"id": d["id"], "text": d["text"]} for d in gold_docs)
+    # the article's publisher, as the evaluation data gives it, is never a conduit of its quotes
+    documents = ({"id": d["id"], "text": d["text"], "publisher": d.get("publisher") or d.get("meta", {}).get("publisher")}
+                 for d in gold_docs)
     if baseline:
         results = extractor.articles(documents, batch_size, on_doc=run_baseline)
     else:
@@ -218,4 +268,11 @@ def main(gold_path: str | Path, speaker_key: str = "speaker", pred_path: str | P
         results["textacy"] = score(gold, theirs, speaker_key)
     print(f"{Path(gold_path).name}: {len(gold)} documents, speakers compared as {speaker_key}", file=out)
     report(results, out)
+    chains = score_chains(gold, ours)
+    if chains is not None:
+        results["quotes"]["chains"] = chains
+        for name in ("relayed", "controls", "all"):
+            c = chains[name]
+            print(f"chains {name:9}n={c['n']:<4} found {c['found']:.3f}  chain {c['chain']:.3f}  "
+                  f"addressee {c['addressee']:.3f}  speaker {c['speaker']:.3f}", file=out)
     return results["quotes"]

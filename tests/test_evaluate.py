@@ -59,3 +59,39 @@ def test_names_match_as_the_scorer_says():
     assert same_speaker("President Erdoğan", "Recep Tayyip Erdoğan")
     assert not same_speaker("Akar", "Shoygu")
     assert not same_speaker(None, "Shoygu")
+
+
+def test_chain_figures_agree_with_the_reference_chain_scorer(tmp_path):
+    import subprocess
+    import sys
+
+    from quotes.evaluate import score_chains
+
+    gold = load_jsonl(EVAL / "chains.dev.jsonl")
+    rng = random.Random(7)
+    preds = {}
+    for doc_id, doc in gold.items():
+        quotes = []
+        for q in doc["quotes"]:
+            if rng.random() < 0.1:
+                continue
+            chain = list(q["source_chain"]) if rng.random() < 0.6 else q["source_chain"][-1:]
+            addressee = q.get("addressee") if rng.random() < 0.7 else None
+            quotes.append({"start": q["start"], "end": q["end"], "speaker": q["speaker"], "addressee": addressee,
+                           "source_chain": chain})
+        preds[doc_id] = {"id": doc_id, "quotes": quotes}
+    pred_path = tmp_path / "pred.jsonl"
+    pred_path.write_text("".join(json.dumps(p) + "\n" for p in preds.values()), encoding="utf-8")
+    run = subprocess.run([sys.executable, str(EVAL / "score_chains.py"), str(EVAL / "chains.dev.jsonl"), str(pred_path)],
+                         capture_output=True, text=True, check=True)
+    theirs = json.loads(run.stdout[: run.stdout.rindex("}") + 1])
+    ours = score_chains(gold, preds)
+    assert json.dumps(ours, sort_keys=True) == json.dumps(theirs, sort_keys=True)
+    assert 0 < ours["relayed"]["chain"] < 1 and 0 < ours["all"]["addressee"] < 1
+
+
+def test_chain_figures_are_left_out_where_the_gold_has_no_chains():
+    from quotes.evaluate import score_chains
+
+    gold = {"a": {"text": "“Yes,” she said.", "quotes": [{"start": 1, "end": 4, "speaker": "Ann"}]}}
+    assert score_chains(gold, {"a": {"quotes": []}}) is None

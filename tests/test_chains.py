@@ -1,0 +1,139 @@
+"""Source chains, addressees and audiences: one construction of English news per case.
+
+Every sentence is written for this file. Each case gives the article's publisher, the text,
+and what the innermost quote holding the given words must carry: its speaker, its chain
+(outermost first; None where any name will do) and its addressee (None for an audience or no
+one). An outer report stays a quote of its own ("The Herald reported that X said Y" is the
+Herald's too); the cases check the inner one, which carries the whole chain.
+"""
+from __future__ import annotations
+
+import pytest
+
+# (construction, publisher, text, words of the quote, speaker, chain, addressee)
+CASES = [
+    ("told an outlet", "The Lakeside Herald",
+     "Senator Joan Avery told the BBC that the vote would be close.",
+     "the vote would be close", "Joan Avery", ["BBC", "Joan Avery"], "BBC"),
+    ("told the publisher", "The Lakeside Herald",
+     "Senator Joan Avery told The Lakeside Herald that the vote would be close.",
+     "the vote would be close", "Joan Avery", ["Joan Avery"], "Lakeside Herald"),
+    ("told the publisher by its short form", "The Lakeside Herald",
+     "Senator Joan Avery told the Herald that the vote would be close.",
+     "the vote would be close", "Joan Avery", ["Joan Avery"], "Herald"),
+    ("told an outlet's journalist", "The Lakeside Herald",
+     "“We will not sell the land,” Mayor Ann Lee told CNN’s Jake Tapper on Sunday.",
+     "We will not sell the land", "Ann Lee", ["CNN", "Ann Lee"], "Jake Tapper"),
+    ("told a host of an outlet", "The Lakeside Herald",
+     "“The port stays open,” Governor Ray Olsen told Fox News host Maria Diaz.",
+     "The port stays open", "Ray Olsen", ["Fox News", "Ray Olsen"], "Maria Diaz"),
+    ("told a journalist of an outlet", "The Lakeside Herald",
+     "“The port stays open,” she told Dana Kim of CBS News after the vote.",
+     "The port stays open", None, ["CBS News", None], "Dana Kim"),
+    ("told reporters", "The Lakeside Herald",
+     "“The mine will reopen in spring,” Okafor told reporters on Friday.",
+     "The mine will reopen in spring", "Okafor", ["Okafor"], None),
+    ("told a crowd of supporters", "The Lakeside Herald",
+     "Mayor Ann Lee told her supporters that the fight was not over.",
+     "the fight was not over", "Ann Lee", ["Ann Lee"], None),
+    ("told a named body", "The Lakeside Herald",
+     "Mayor Ann Lee told the city council that the budget would balance.",
+     "the budget would balance", "Ann Lee", ["Ann Lee"], "the city council"),
+    ("told a named person", "The Lakeside Herald",
+     "Coach Dana Reyes told Pablo Ortiz that he would start on Saturday.",
+     "he would start on Saturday", "Dana Reyes", ["Dana Reyes"], "Pablo Ortiz"),
+    ("an outlet reported that X said", "The Daily Planet",
+     "The Lakeside Herald reported that Tom Okafor said the bridge would close in May.",
+     "the bridge would close in May", "Tom Okafor", ["Lakeside Herald", "Tom Okafor"], None),
+    ("X said, an outlet reported", "The Daily Planet",
+     "Tom Okafor said the bridge would close in May, CNN reported.",
+     "the bridge would close in May", "Tom Okafor", ["CNN", "Tom Okafor"], None),
+    ("X said, according to an outlet", "The Daily Planet",
+     "Tom Okafor said the bridge would close in May, according to The New York Times.",
+     "the bridge would close in May", "Tom Okafor", ["The New York Times", "Tom Okafor"], None),
+    ("according to an outlet's own reporting", "The Daily Planet",
+     "The bridge will close in May, according to The New York Times.",
+     "The bridge will close in May", "The New York Times", ["The New York Times"], None),
+    ("wrote in an outlet", "The Daily Planet",
+     "Tom Okafor wrote in The Texas Observer that the bridge had to close.",
+     "the bridge had to close", "Tom Okafor", ["Texas Observer", "Tom Okafor"], None),
+    ("writing in an outlet", "The Daily Planet",
+     "Lena Hart, writing in The Lakeside Herald last week, argued that the levy was unfair.",
+     "the levy was unfair", "Lena Hart", ["Lakeside Herald", "Lena Hart"], None),
+    ("in an interview with an outlet", "The Daily Planet",
+     "“We are nowhere near the end,” Tom Okafor said in an interview with Univision.",
+     "We are nowhere near the end", "Tom Okafor", ["Univision", "Tom Okafor"], "Univision"),
+    ("in an interview with the publisher", "The Daily Planet",
+     "“We are nowhere near the end,” Tom Okafor said in an interview with The Daily Planet.",
+     "We are nowhere near the end", "Tom Okafor", ["Tom Okafor"], "Daily Planet"),
+    ("said on a show", "The Daily Planet",
+     "“The deal is dead,” Senator Joan Avery said on Fox News Sunday.",
+     "The deal is dead", "Joan Avery", ["Fox News", "Joan Avery"], None),
+    ("quoted as saying", "The Daily Planet",
+     "Reuters quoted the Brazilian minister, Paulo Reis, as saying that the border would stay open.",
+     "the border would stay open", "Paulo Reis", ["Reuters", "Paulo Reis"], None),
+    ("reported, quoting a source", "The Daily Planet",
+     "“The talks are over,” The Lakeside Herald reported, quoting a senior official.",
+     "The talks are over", "a senior official", ["Lakeside Herald", "a senior official"], None),
+    ("a report inside a report: three links", "The Daily Planet",
+     "The Lakeside Herald reported that Okafor said his aide had told him the bridge was unsafe.",
+     "the bridge was unsafe", None, ["Lakeside Herald", "Okafor", None], "Okafor"),
+    ("a report quoted inside a quotation", "The Daily Planet",
+     "“Mayor Ann Lee told me the plant would close,” union leader Tom Okafor said.",
+     "the plant would close", "Ann Lee", ["Tom Okafor", "Ann Lee"], "Tom Okafor"),
+    ("according to a person, a report", "The Daily Planet",
+     "Tom Okafor told his staff that the mill would close, according to Lena Hart.",
+     "the mill would close", "Tom Okafor", ["Lena Hart", "Tom Okafor"], None),  # staff: an audience
+    ("a named spokesperson to an outlet", "The Daily Planet",
+     "Lena Hart, a spokeswoman for the mayor, told the Lakeside Herald that the bridge would close.",
+     "the bridge would close", "Lena Hart", ["Lakeside Herald", "Lena Hart"], "Lakeside Herald"),
+    ("an unnamed spokesperson speaks for whom they speak", "The Daily Planet",
+     "Mayor Ann Lee was in Ottawa. A spokesman for Lee said the bridge would close in May.",
+     "the bridge would close in May", "A spokesman", ["Ann Lee"], None),
+    ("the publisher's own reporter", "The Lakeside Herald",
+     "The Lakeside Herald's Dana Kim reported that Tom Okafor said the bridge would close.",
+     "the bridge would close", "Tom Okafor", ["Tom Okafor"], None),
+]
+
+
+@pytest.mark.parametrize("construction, publisher, text, words, speaker, chain, addressee", CASES,
+                         ids=[case[0] for case in CASES])
+def test_chain_and_addressee(extractor, construction, publisher, text, words, speaker, chain, addressee):
+    article = extractor.extract(text, publisher=publisher)
+    found = [q for q in article.quotes if words in q.text]
+    assert found, [q.to_dict() for q in article.quotes]
+    quote = min(found, key=lambda q: len(q.text))  # the innermost report holding the words
+    if speaker is not None:
+        assert quote.speaker == speaker, quote.to_dict()
+    names = quote.source_chain
+    assert len(names) == len(chain), quote.to_dict()
+    assert all(want is None or same(got, want) for got, want in zip(names, chain)), quote.to_dict()
+    assert (quote.addressee is None and addressee is None) or same(quote.addressee, addressee), quote.to_dict()
+    assert quote.chain[-1].role == "speaker" and {link.role for link in quote.chain[:-1]} <= {"conduit"}
+
+
+def same(got: str | None, want: str) -> bool:
+    """Names as the article writes them may keep or drop a leading "The"."""
+    return got is not None and got.lower().removeprefix("the ") == want.lower().removeprefix("the ")
+
+
+def test_links_name_their_words_in_the_article(extractor):
+    text = "Tom Okafor said the bridge would close in May, according to The New York Times."
+    quote = next(q for q in extractor.extract(text, publisher="The Daily Planet").quotes if q.speaker == "Tom Okafor")
+    outlet, speaker = quote.chain
+    assert text[outlet.start:outlet.end] == outlet.mention == "The New York Times"
+    assert outlet.cue == "according to" and outlet.role == "conduit"
+    assert text[speaker.start:speaker.end] == speaker.mention == "Tom Okafor" and speaker.cue == "said"
+
+
+def test_an_audience_is_kept_apart_from_the_addressee(extractor):
+    quote = extractor.extract("“We are ready,” the coach told reporters.").quotes[0]
+    assert quote.addressee is None and quote.audience == "reporters"
+    assert quote.to_dict()["audience"] == "reporters"
+
+
+def test_a_name_that_is_no_outlet_relays_nothing(extractor):
+    # "in Washington" and "in 2013" are where and when, not where the words were published
+    text = "Tom Okafor wrote in 2013 in Washington that the bridge had to close."
+    quote = next(q for q in extractor.extract(text, publisher="The Daily Planet").quotes if "bridge" in q.text)
+    assert quote.source_chain == ["Tom Okafor"]
