@@ -50,6 +50,19 @@ def _check_cues(ctx: click.Context, param: click.Parameter, path: str | None) ->
     return path
 
 
+def _check_aliases(ctx: click.Context, param: click.Parameter, path: str | None) -> str | None:
+    """Read the aliases file now, so that a bad line is one message naming the file and line."""
+    if path is None:
+        return None
+    from quotes.store.identity import Aliases
+
+    try:
+        Aliases.read(path)
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        raise click.BadParameter(str(exc), ctx, param) from exc
+    return path
+
+
 cues_option = click.option(
     "--cues", type=click.Path(exists=True, dir_okay=False), callback=_check_cues, metavar="FILE",
     help="Cue lexicon to use instead of the bundled one: a TSV of lemma<TAB>role "
@@ -75,6 +88,10 @@ cues_option = click.option(
               help="Extract on a Dask scheduler at ADDRESS, or on a local cluster of N workers.")
 @click.option("--force", is_flag=True,
               help="Extract documents again even when the database already holds the same text.")
+@click.option("--aliases", "aliases_path", type=click.Path(exists=True, dir_okay=False), callback=_check_aliases,
+              metavar="FILE", help="Speaker aliases for the database: a TSV of name<TAB>canonical name[<TAB>type] "
+                                   "('-' as canonical: no entity). Replaces the aliases the database kept, and "
+                                   "re-identifies its stored speakers when they differ.")
 def extract(
     inputs: tuple[str, ...],
     jsonl_path: str | None,
@@ -85,6 +102,7 @@ def extract(
     cues: str | None,
     dask_address: str | None,
     force: bool,
+    aliases_path: str | None,
 ) -> None:
     """Find the quotes in INPUT... and store them.
 
@@ -107,7 +125,7 @@ def extract(
         # extract_to takes the same extractor from load_extractor's cache.
         _load_or_fail(model, cues)
     counts = extract_to(inputs, db=db_path, jsonl=jsonl_path, batch_size=batch_size, n_process=n_process,
-                        model=model, cues=cues, dask=dask_address, force=force,
+                        model=model, cues=cues, dask=dask_address, force=force, aliases=aliases_path,
                         reporter=TerminalReporter(keeps_tracebacks=bool(db_path)))
     sys.exit(exit_status(counts))
 

@@ -123,6 +123,7 @@ def extract_to(
     force: bool = False,
     extractor: Extractor | None = None,
     reporter: Reporter | None = None,
+    aliases: str | os.PathLike[str] | None = None,
 ) -> Counts:
     """Extract the quotes of ``inputs`` into ``db`` and/or ``jsonl``; returns what was done.
 
@@ -135,7 +136,9 @@ def extract_to(
     The extractor is ``extractor``, or ``load_extractor(model, cues)`` (``cues``: a TSV of
     ``lemma<TAB>role`` replacing the bundled cue list); ``n_process`` worker processes share
     the work. With ``dask`` (a scheduler address, or ``"local:N"`` for a local cluster of N
-    workers) the cluster extracts, each worker loading ``model``.
+    workers) the cluster extracts, each worker loading ``model``. ``aliases``: a TSV of
+    ``name<TAB>canonical name[<TAB>type]`` the database applies to speaker identity, replacing the
+    aliases it kept (see ``quotes.store.Store``).
     """
     if not jsonl and not db:
         raise ValueError("say where the quotes go: jsonl and/or db")
@@ -148,7 +151,7 @@ def extract_to(
     if not dask and extractor is None:
         extractor = load_extractor(model, cues)
     run = _Run(extractor, reporter or Reporter(), batch_size=batch_size, n_process=n_process, model=model,
-               cues=str(cues) if cues else None, dask=dask, force=force)
+               cues=str(cues) if cues else None, dask=dask, force=force, aliases=aliases)
     return run.execute([str(path) for path in inputs], db, jsonl)
 
 
@@ -189,7 +192,8 @@ class _Run:
     """One run: a single stream from the readers to a single writer."""
 
     def __init__(self, extractor: Extractor | None, reporter: Reporter, *, batch_size: int, n_process: int,
-                 model: str | None, cues: str | None, dask: str | None, force: bool) -> None:
+                 model: str | None, cues: str | None, dask: str | None, force: bool,
+                 aliases: str | os.PathLike[str] | None = None) -> None:
         self.extractor = extractor
         self.cues = cues
         self.reporter = reporter
@@ -198,6 +202,7 @@ class _Run:
         self.model = model
         self.dask = dask
         self.force = force
+        self.aliases = aliases
         self.counts = Counts()
         self._pending_errors: list[tuple[str, str, DocumentError | None]] = []
         self._ended = False
@@ -205,7 +210,7 @@ class _Run:
     def execute(self, inputs: list[str], db: str | os.PathLike[str] | None,
                 jsonl: str | os.PathLike[str] | IO[str] | None) -> Counts:
         with ExitStack() as stack:
-            store = _open_store(db, stack) if db else None
+            store = _open_store(db, stack, self.aliases) if db else None
             out = _open_output(jsonl, stack) if jsonl else None
             self.reporter.started()
             stack.callback(self._end)
@@ -319,10 +324,11 @@ class _Run:
         self._pending_errors.clear()
 
 
-def _open_store(path: str | os.PathLike[str], stack: ExitStack) -> Store:
+def _open_store(path: str | os.PathLike[str], stack: ExitStack,
+                aliases: str | os.PathLike[str] | None = None) -> Store:
     from quotes.store import Store
 
-    store = Store(path)
+    store = Store(path, aliases=aliases)
     stack.callback(store.close)
     return store
 

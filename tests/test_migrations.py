@@ -1,9 +1,10 @@
 """Databases written by earlier versions open, and are upgraded in place, with nothing lost.
 
 ``fixtures/db/*.sql`` are SQL dumps of databases made by the released code (how each was made is
-in its header): quotes 0.1.0 (schema version 1) and the code just before the schema became
-sqlite-utils migrations (schema version 2, with a document's failure in ``errors``). Each test
-loads a dump into a fresh file and opens it with today's Store.
+in its header): quotes 0.1.0 (schema version 1), the code just before the schema became
+sqlite-utils migrations (schema version 2, with a document's failure in ``errors``) and the code
+just before speaker identity (schema version 3, one speaker per extracted name). Each test loads a
+dump into a fresh file and opens it with today's Store.
 
 Run as a script, this module writes such a dump:
 ``python3 tests/test_migrations.py OLD.db fixtures/db/NAME.sql < header.txt``.
@@ -21,6 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 RELEASE_0_1_0 = FIXTURES / "db" / "quotes-0.1.0.sql"
 SCHEMA_2 = FIXTURES / "db" / "quotes-schema-2.sql"
+SCHEMA_3 = FIXTURES / "db" / "quotes-schema-3.sql"
+IDENTITY_TABLES = {
+    "extracted_names": ("id", "name", "type", "key", "speaker_id", "document_count"),
+    "document_names": ("document_id", "name_id", "descriptions"),
+    "speaker_aliases": ("speaker_id", "alias", "type", "document_count"),
+    "store_settings": ("key", "value"),
+}
 # What both databases were made from (paths from the repository root).
 INPUTS = ["fixtures/sochi-idlib-article.txt", "fixtures/articles", "fixtures/bad"]
 ERRORS_0_1_0 = ("origin", "message", "added")
@@ -153,23 +161,103 @@ def test_a_0_1_0_database_is_upgraded_in_place_with_nothing_lost(tmp_path, db_co
 
     assert schema(db)[0] == ("user_version", SCHEMA_VERSION)
     assert tables(db) == {**old_tables, "errors": ERROR_COLUMNS, "quotes": QUOTE_COLUMNS,
-                          "chain_links": CHAIN_LINK_COLUMNS}
-    # Every row is still there, timestamps and rowids too; errors has four more columns, empty;
-    # quotes and chain links have their new columns, empty.
-    for table, columns in old_tables.items():
-        assert rows(db, table, columns) == old_rows[table], table
+                          "chain_links": CHAIN_LINK_COLUMNS, **IDENTITY_TABLES}
+    # Every document and error is still there, timestamps and rowids too; errors has four more
+    # columns, empty. Quotes and chain links keep every value but their speaker's id, which is now
+    # the speaker the extracted name is identified as: the name is kept (its own id, when it differs).
+    for table in ("documents", "errors"):
+        assert rows(db, table, old_tables[table]) == old_rows[table], table
     assert {r[len(ERRORS_0_1_0) + 1:] for r in rows(db, "errors")} == {(None,) * 4}
-    assert {r[len(old_tables["quotes"]) + 1:] for r in rows(db, "quotes", QUOTE_COLUMNS)} == {(None,)}
+    assert names_as_extracted(db) == names_as_extracted_0_1_0(old_rows, old_tables)
+    assert {r[1:] for r in rows(db, "extracted_names", ("id", "name", "type"))} >= {
+        r[1:4] for r in old_rows["speakers"]}
     # Only the errors table was rebuilt: the other tables and their indexes were not rewritten.
     new_pages = rootpages(db)
-    assert {n: p for n, p in new_pages.items() if "errors" not in n} == {
+    assert {n: p for n, p in new_pages.items() if "errors" not in n and n in old_pages} == {
         n: p for n, p in old_pages.items() if "errors" not in n}
     # Full-text search finds what it found (db_contents compares searches too).
-    grown = ("errors", "quotes", "chain_links")
-    assert {k: v for k, v in db_contents(db).items() if k not in grown} == {
-        k: v for k, v in old_contents.items() if k not in grown}
+    assert {k: v for k, v in db_contents(db).items() if k.startswith("search:")} == {
+        k: v for k, v in old_contents.items() if k.startswith("search:")}
     assert fts_is_consistent(db)
     assert open_is_a_no_op(db)
+
+
+def names_as_extracted(db: Path) -> dict[str, list]:
+    """Each quote's and chain link's extracted names, and each document's names with their
+    descriptions, from a database of schema 4."""
+    conn = sqlite3.connect(db)
+    try:
+        return {
+            "quotes": conn.execute(
+                "SELECT id, coalesce(speaker_name_id, speaker_id), coalesce(addressee_name_id, addressee_id), text "
+                "FROM quotes ORDER BY id").fetchall(),
+            "chain_links": conn.execute(
+                "SELECT quote_id, position, coalesce(name_id, speaker_id), role, cue FROM chain_links "
+                "ORDER BY quote_id, position").fetchall(),
+            "document_names": conn.execute(
+                "SELECT document_id, name_id, descriptions FROM document_names ORDER BY 1, 2").fetchall(),
+        }
+    finally:
+        conn.close()
+
+
+def names_as_extracted_0_1_0(old_rows: dict, old_tables: dict) -> dict[str, list]:
+    """The same, from the rows of a database of schema 1 to 3: one speaker per extracted name."""
+    def column(table: str, row: tuple, name: str):
+        return row[1 + old_tables[table].index(name)]
+
+    return {
+        "quotes": sorted((column("quotes", r, "id"), column("quotes", r, "speaker_id"),
+                          column("quotes", r, "addressee_id"), column("quotes", r, "text")) for r in old_rows["quotes"]),
+        "chain_links": sorted(tuple(column("chain_links", r, c) for c in ("quote_id", "position", "speaker_id", "role", "cue"))
+                              for r in old_rows["chain_links"]),
+        "document_names": sorted(tuple(column("document_speakers", r, c) for c in ("document_id", "speaker_id", "descriptions"))
+                                 for r in old_rows["document_speakers"]),
+    }
+
+
+def test_a_schema_3_database_is_upgraded_and_its_speakers_identified_with_nothing_lost(tmp_path, db_contents):
+    """A database of one speaker per extracted name: every name, quote and description is kept as
+    extracted, the speakers are identified across articles, and the result is what merging the
+    same database into a new one gives (which stores its rows as ``add`` would)."""
+    from quotes.store import SCHEMA_VERSION, Store, merge
+
+    db = load_sql_dump(SCHEMA_3, tmp_path / "quotes.db")
+    assert schema(db)[0] == ("user_version", 3)
+    old_tables, old_pages = tables(db), rootpages(db)
+    old_rows = {table: rows(db, table) for table in old_tables}
+    old_contents = db_contents(db)
+    names = {r[1]: r[2] for r in old_rows["speakers"]}  # id -> name
+    assert {"Harold J. Whitcombe", "Harold Whitcombe", "Whitcombe", "Officials", "Lakeside Herald", "Herald"} <= set(
+        names.values())
+
+    Store(db).close()
+
+    assert schema(db)[0] == ("user_version", SCHEMA_VERSION)
+    assert names_as_extracted(db) == names_as_extracted_0_1_0(old_rows, old_tables)
+    for table in ("documents", "errors"):
+        assert rows(db, table) == old_rows[table], table
+    # No table of schema 3 was rewritten (the quotes that changed speaker were updated in place).
+    assert {n: p for n, p in rootpages(db).items() if n in old_pages} == old_pages
+    assert {k: v for k, v in db_contents(db).items() if k.startswith("search:")} == {
+        k: v for k, v in old_contents.items() if k.startswith("search:")}
+    conn = sqlite3.connect(db)
+    speakers = dict(conn.execute("SELECT name, quote_count FROM speakers WHERE type IS NOT NULL"))
+    aliases = {a for (a,) in conn.execute(
+        "SELECT alias FROM speaker_aliases a JOIN speakers s ON s.id = a.speaker_id WHERE s.name = 'Harold Whitcombe'")}
+    officials = conn.execute("SELECT type, document_count FROM speakers WHERE name = 'Officials'").fetchall()
+    herald = dict(conn.execute(
+        "SELECT a.alias, s.name FROM speaker_aliases a JOIN speakers s ON s.id = a.speaker_id WHERE a.alias LIKE '%Herald'"))
+    conn.close()
+    assert aliases == {"Harold J. Whitcombe", "Harold Whitcombe", "Whitcombe"}
+    assert speakers["Harold Whitcombe"] == sum(1 for r in old_rows["quotes"] if names.get(r[10]) in aliases)
+    assert not {"Harold J. Whitcombe", "Whitcombe"} & set(speakers)
+    assert len(officials) >= 2 and set(officials) == {(None, 1)}  # a description: one untyped speaker per article
+    assert herald == {"Lakeside Herald": "Lakeside Herald", "Herald": "Lakeside Herald"}
+    assert fts_is_consistent(db) and open_is_a_no_op(db)
+    merged = tmp_path / "merged.db"
+    merge([load_sql_dump(SCHEMA_3, tmp_path / "shard.db")], merged)
+    assert db_contents(merged) == db_contents(db)
 
 
 def test_upgraded_and_new_databases_have_the_schema_of_the_last_release(tmp_path):
@@ -183,7 +271,9 @@ def test_upgraded_and_new_databases_have_the_schema_of_the_last_release(tmp_path
     Store(released).close()
     upgraded = load_sql_dump(RELEASE_0_1_0, tmp_path / "upgraded.db")
     Store(upgraded).close()
-    assert schema(new) == schema(released) == schema(upgraded)
+    identified = load_sql_dump(SCHEMA_3, tmp_path / "schema-3.db")
+    Store(identified).close()
+    assert schema(new) == schema(released) == schema(upgraded) == schema(identified)
     assert "_sqlite_migrations" not in tables(new)  # the record is user_version
     assert open_is_a_no_op(new)
 

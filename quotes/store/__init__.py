@@ -11,13 +11,18 @@ The schema is documented in ``docs/database.md``. Three promises shape this pack
   ``COMMIT``, so a killed writer leaves the batches before it and nothing of the one it was in.
 * Readers never block the writer and never see ``database is locked``: the file is in WAL
   mode and every connection waits (``busy_timeout``) instead of failing (:mod:`.connection`).
+* A speaker is one real-world entity across articles: the names the extractor gave are kept as
+  extracted and identified, corpus-wide, by rules that are a function of the stored names
+  alone (:mod:`.identity`), again for the blocks of names each batch touches.
 
 Modules: :mod:`.schema` (migrations, views, full-text search), :mod:`.rows` (an article as
-rows), :mod:`.writer` (:class:`Store`), :mod:`.merge` (:func:`merge`), :mod:`.connection`.
+rows), :mod:`.identity` (which names are one speaker), :mod:`.writer` (:class:`Store`),
+:mod:`.merge` (:func:`merge`), :mod:`.connection`.
 """
 from __future__ import annotations
 
 from .connection import BUSY_TIMEOUT_MS
+from .identity import Aliases
 from .merge import merge
 from .rows import (
     CHAIN_LINK_COLUMNS, DOCUMENT_COLUMNS, DOCUMENT_SPEAKER_COLUMNS, ERROR_COLUMNS, LINE_BREAK_CHARS,
@@ -27,7 +32,7 @@ from .schema import MIGRATIONS, SCHEMA_VERSION, VIEWS
 from .writer import STAGED_TABLES, Store
 
 __all__ = [
-    "BUSY_TIMEOUT_MS", "CHAIN_LINK_COLUMNS", "DOCUMENT_COLUMNS", "DOCUMENT_SPEAKER_COLUMNS",
+    "Aliases", "BUSY_TIMEOUT_MS", "CHAIN_LINK_COLUMNS", "DOCUMENT_COLUMNS", "DOCUMENT_SPEAKER_COLUMNS",
     "ERROR_COLUMNS", "LINE_BREAK_CHARS", "MIGRATIONS", "PARAGRAPH_CONTEXT_CHARS", "QUOTE_COLUMNS",
     "SCHEMA_VERSION", "SPEAKER_COLUMNS", "STAGED_TABLES", "VIEWS", "Store", "merge",
     "paragraph_around", "quote_id", "speaker_id",

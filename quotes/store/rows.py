@@ -18,14 +18,26 @@ LINE_BREAK_CHARS = "\n\r\u2028\u2029\u0085\u000b\u000c"
 DOCUMENT_COLUMNS = (
     "id", "title", "url", "publisher", "published", "text", "content_hash", "quote_count", "added",
 )
-QUOTE_COLUMNS = (
+# A quote, chain link and document's names as the extractor gave them: ``speaker_id``,
+# ``addressee_id`` (and a link's ``speaker_id``) hold the id of the *extracted name* here; the writer
+# puts the speaker it is identified as in their place (:mod:`.identity`).
+QUOTE_STAGE_COLUMNS = (
     "id", "document_id", "start", "end", "text", "kind", "cue", "cue_start", "cue_end",
     "speaker_id", "speaker_mention", "speaker_start", "speaker_end", "addressee_id",
     "paragraph", "paragraph_start", "paragraph_quote_start", "paragraph_quote_end", "audience",
 )
-CHAIN_LINK_COLUMNS = ("quote_id", "position", "speaker_id", "role", "cue", "mention", "mention_start", "mention_end")
+CHAIN_LINK_STAGE_COLUMNS = ("quote_id", "position", "speaker_id", "role", "cue", "mention", "mention_start", "mention_end")
+NAME_COLUMNS = ("id", "name", "type")
+DOCUMENT_NAME_COLUMNS = ("document_id", "name_id", "descriptions")
+# The tables' columns. Since schema 4 a quote keeps the extracted names of its speaker and
+# addressee (``speaker_name_id``, ``addressee_name_id``), and a chain link its own (``name_id``),
+# whenever they are not the speaker's own id.
+QUOTE_COLUMNS = QUOTE_STAGE_COLUMNS + ("speaker_name_id", "addressee_name_id")
+CHAIN_LINK_COLUMNS = CHAIN_LINK_STAGE_COLUMNS + ("name_id",)
 SPEAKER_COLUMNS = ("id", "name", "type")
 DOCUMENT_SPEAKER_COLUMNS = ("document_id", "speaker_id", "descriptions")
+EXTRACTED_NAME_COLUMNS = ("id", "name", "type", "key", "speaker_id", "document_count")
+SPEAKER_ALIAS_COLUMNS = ("speaker_id", "alias", "type", "document_count")
 ERROR_COLUMNS = ("origin", "message", "added", "stage", "error_type", "traceback", "document_id")
 
 
@@ -35,11 +47,12 @@ def now() -> str:
 
 
 def speaker_id(name: str, type_: str | None, document_id: str | None = None) -> str:
-    """A short stable id for a real-world speaker: same name and type, same id.
+    """A short stable id for a name and type: same name and type, same id.
 
-    A speaker without an entity type is a bare description ("a spokesperson", "officials"):
-    two documents' "a spokesperson" are not the same person, so such ids are scoped to the
-    document.
+    It is the id of an extracted name (``extracted_names.id``) and of a speaker (``speakers.id``:
+    the speaker's display name and type). A name without an entity type is a bare description ("a
+    spokesperson", "officials"): two documents' "a spokesperson" are not the same person, so such
+    ids are scoped to the document.
     """
     scope = type_ if type_ else f"untyped\x1f{document_id}"
     return hashlib.sha1(f"{scope}\x1f{name}".encode("utf-8", "surrogatepass")).hexdigest()[:12]
@@ -105,7 +118,8 @@ def _sentence_end(text: str, end: int, hi: int) -> int:
 
 
 def article_rows(article: Article) -> dict[str, Any]:
-    """The rows one article becomes, as tuples in the column orders above."""
+    """The rows one article becomes, as tuples in the column orders above: its names as extracted
+    (``names``, ``document_names``), and its quotes and chain links naming them by those ids."""
     document = article.document
     doc_id = document.doc_id
     text = document.text
@@ -152,8 +166,8 @@ def article_rows(article: Article) -> dict[str, Any]:
     meta = (document.title, document.url, document.publisher, document.published)
     return {
         "document": (doc_id, *meta, text, document.content_hash, len(quote_rows), now()),
-        "speakers": list(speakers.values()),
-        "document_speakers": [
+        "names": list(speakers.values()),
+        "document_names": [
             (doc_id, sid, json.dumps(sorted(seen), ensure_ascii=False))
             for sid, seen in mentions.items()
         ],

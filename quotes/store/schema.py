@@ -2,7 +2,8 @@
 
 A database records how many migrations it has had in ``PRAGMA user_version``: 1 for the schema
 quotes 0.1.0 released, 2 since the errors table gained the details of a failed document, 3 since
-chain links carry the words that name them and quotes their audience. Opening
+chain links carry the words that name them and quotes their audience, 4 since speakers are
+identified across articles (extracted names, aliases). Opening
 a database (``Store(path)``) applies the migrations it lacks, in order and all in one
 transaction, so a database of any earlier version is upgraded in place or, if anything fails,
 left exactly as it was. Upgrading a 0.1.0 database touches no table but ``errors`` (one row per
@@ -20,7 +21,7 @@ from sqlite_utils import Database, Migrations
 
 from .connection import write_transaction
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # The tables and indexes of quotes 0.1.0 (schema version 1). Frozen: change them in a migration.
 TABLES_0_1_0 = """
@@ -116,6 +117,47 @@ CREATE TABLE errors (
     document_id TEXT,
     PRIMARY KEY (origin, message)
 )"""
+
+# Speaker identity (schema version 4): every name as extracted, the speaker it is identified as,
+# the names each document uses, each speaker's aliases, and the store's settings.
+IDENTITY_TABLES_4 = """
+CREATE TABLE IF NOT EXISTS extracted_names (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    type TEXT,
+    key TEXT,
+    speaker_id TEXT REFERENCES speakers(id),
+    document_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS document_names (
+    document_id TEXT NOT NULL REFERENCES documents(id),
+    name_id TEXT NOT NULL REFERENCES extracted_names(id),
+    descriptions TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (document_id, name_id)
+);
+CREATE TABLE IF NOT EXISTS speaker_aliases (
+    speaker_id TEXT NOT NULL REFERENCES speakers(id),
+    alias TEXT NOT NULL,
+    type TEXT,
+    document_count INTEGER NOT NULL,
+    PRIMARY KEY (speaker_id, alias, type)
+);
+CREATE TABLE IF NOT EXISTS store_settings (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
+CREATE INDEX IF NOT EXISTS idx_extracted_names_key ON extracted_names(key);
+CREATE INDEX IF NOT EXISTS idx_extracted_names_speaker_id ON extracted_names(speaker_id);
+CREATE INDEX IF NOT EXISTS idx_document_names_name_id ON document_names(name_id);
+"""
+
+# Since schema version 4 the quotes' full-text index is kept in step only when a quote's text
+# changes: re-identifying a speaker rewrites quotes.speaker_id, which the index does not hold.
+QUOTES_UPDATE_TRIGGER_4 = (
+    "CREATE TRIGGER [quotes_au] AFTER UPDATE OF [text] ON [quotes] BEGIN\n"
+    "  INSERT INTO [quotes_fts] ([quotes_fts], rowid, [text]) VALUES('delete', old.rowid, old.[text]);\n"
+    "  INSERT INTO [quotes_fts] (rowid, [text]) VALUES (new.rowid, new.[text]);\nEND"
+)
 
 # The views as they are now: made after the migrations whenever missing (a migration that changes
 # one drops it).
@@ -247,6 +289,46 @@ def chain_mentions_and_audience(db: Database) -> None:
     db.execute("DROP VIEW IF EXISTS quote_view")
 
 
+@MIGRATIONS()
+def speaker_identity(db: Database) -> None:
+    """Schema version 4: corpus-level speaker identity (:mod:`.identity`).
+
+    New tables ``extracted_names`` (every name as extracted, with the speaker it is identified
+    as), ``document_names`` (the names each document uses, with the descriptions it gives them),
+    ``speaker_aliases`` and ``store_settings``; ``quotes`` gains ``speaker_name_id`` and
+    ``addressee_name_id``, ``chain_links`` gains ``name_id`` (the extracted name, when it is not
+    the speaker's own id). A database of an earlier version held one speaker per extracted name,
+    so its speakers become its extracted names and its ``document_speakers`` its document names:
+    two copies of tables of one row per name and per name and document, and no quote is
+    rewritten. The store identifies the speakers when it is next opened (:class:`.writer.Store`).
+    """
+    for statement in IDENTITY_TABLES_4.split(";"):
+        if statement.strip():
+            db.execute(statement)  # not executescript, which would commit the transaction first
+    for table, column, sql_type in (("quotes", "speaker_name_id", "TEXT REFERENCES extracted_names(id)"),
+                                    ("quotes", "addressee_name_id", "TEXT REFERENCES extracted_names(id)"),
+                                    ("chain_links", "name_id", "TEXT REFERENCES extracted_names(id)")):
+        if column not in db[table].columns_dict:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
+    # Until identified, every name is its own speaker (an untyped one: its document's).
+    db.execute(
+        "INSERT OR IGNORE INTO extracted_names (id, name, type, key, speaker_id, document_count) "
+        "SELECT id, name, type, NULL, CASE WHEN coalesce(type, '') = '' THEN NULL ELSE id END, document_count "
+        "FROM speakers"
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO document_names (document_id, name_id, descriptions) "
+        "SELECT document_id, speaker_id, descriptions FROM document_speakers"
+    )
+    _replace_quotes_update_trigger(db)
+
+
+def _replace_quotes_update_trigger(db: Database) -> None:
+    if db["quotes"].detect_fts():
+        db.execute("DROP TRIGGER IF EXISTS [quotes_au]")
+        db.execute(QUOTES_UPDATE_TRIGGER_4)
+
+
 def create_fts(db: Database, table: str) -> None:
     """Index ``table`` for full-text search, its present rows included (triggers left behind by
     a dropped index are replaced)."""
@@ -286,3 +368,5 @@ def _restore_derived(db: Database) -> None:
     for table in FTS_COLUMNS:
         if not db[table].detect_fts():
             create_fts(db, table)
+            if table == "quotes" and db.execute("PRAGMA user_version").fetchone()[0] >= 4:
+                _replace_quotes_update_trigger(db)
