@@ -168,6 +168,7 @@ def _quote(resolved: ResolvedAttribution, chain: list[_Link], addressee: Resolve
         speaker_key=key(speaker.key) if speaker else None,
         addressee_key=key(addressee.key) if addressee else None,
         audience=normalize_name(resolved.audience) if resolved.audience else None,
+        speaker_confidence=round(resolved.speaker_confidence, 3) if resolved.speaker_confidence is not None else None,
     )
 
 

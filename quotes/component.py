@@ -29,6 +29,7 @@ quotes, with a custom cue list too.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import srsly
@@ -95,6 +96,18 @@ if not Span.has_extension("quote"):
     Span.set_extension("quote", getter=_span_quote)
 
 
+@dataclass
+class Analysis:
+    """What each stage made of one document (see :meth:`QuoteExtractor.analyse`)."""
+
+    attributions: list
+    table: NameTable
+    resolver: Resolver
+    resolved: list
+    quotes: list[Quote]
+    entities: list[Entity]
+
+
 class QuoteExtractor:
     """Finds quotes in a parsed document and stores them on it."""
 
@@ -116,22 +129,10 @@ class QuoteExtractor:
         return self._lexicon
 
     def __call__(self, doc: Doc) -> Doc:
-        stage = "attribution"
+        self._stage = "attribution"
         try:
-            faults.inject(stage, lambda: doc.text)
-            index = DocIndex(doc)
-            text = index.text
-            skipped = RangeSet(boilerplate_lines(text))
-            quotations = QuoteIndex(find_quoted(text))
-            attributions = attribute(doc, quotations, self.lexicon, skipped, index)
-            stage = "resolution"
-            faults.inject(stage, lambda: text)
-            table = NameTable(doc, self.lexicon, quotations.containing, skipped.contains, index)
-            resolver = Resolver(table, RangeSet(caption_lines(text)).contains)
-            resolved = resolve_attributions(attributions, resolver)
-            stage = "chains"
-            faults.inject(stage, lambda: text)
-            found, entities = build_quotes(resolved, table, self.lexicon, doc._.quotes_publisher)
+            analysis = self.analyse(doc)
+            found, entities = analysis.quotes, analysis.entities
             doc.user_data[QUOTES_KEY] = [_plain(q) for q in found]
             doc.user_data[ENTITIES_KEY] = [e.to_dict() for e in entities]
             spans = (doc.char_span(q.start, q.end, label=q.kind, alignment_mode="expand") for q in found)
@@ -142,11 +143,34 @@ class QuoteExtractor:
             error_type, message, trace = faults.describe(exc)
             doc.user_data[QUOTES_KEY] = []
             doc.user_data[ENTITIES_KEY] = []
-            doc.user_data[ERROR_KEY] = {"stage": stage, "error_type": error_type, "message": message,
+            doc.user_data[ERROR_KEY] = {"stage": self._stage, "error_type": error_type, "message": message,
                                         "traceback": trace}
         if self.drop_tensor:
             doc.tensor = doc.tensor[:0]
         return doc
+
+    def analyse(self, doc: Doc, record: bool = False) -> Analysis:
+        """Every stage on a parsed ``doc``, in order: attributions, the name table and the
+        resolved attributions, then the quotes and the entities they name. With ``record`` the
+        resolver keeps each ranked decision (``resolver.decisions``), for fitting the ranker."""
+        self._stage = "attribution"
+        faults.inject(self._stage, lambda: doc.text)
+        index = DocIndex(doc)
+        text = index.text
+        skipped = RangeSet(boilerplate_lines(text))
+        quotations = QuoteIndex(find_quoted(text))
+        attributions = attribute(doc, quotations, self.lexicon, skipped, index)
+        self._stage = "resolution"
+        faults.inject(self._stage, lambda: text)
+        table = NameTable(doc, self.lexicon, quotations.containing, skipped.contains, index)
+        resolver = Resolver(table, RangeSet(caption_lines(text)).contains)
+        if record:
+            resolver.decisions = []
+        resolved = resolve_attributions(attributions, resolver)
+        self._stage = "chains"
+        faults.inject(self._stage, lambda: text)
+        found, entities = build_quotes(resolved, table, self.lexicon, doc._.quotes_publisher)
+        return Analysis(attributions, table, resolver, resolved, found, entities)
 
     # Serialisation: the lexicon travels with a saved pipeline.
 

@@ -16,15 +16,19 @@ The figures follow the reference scorer of the shared evaluation data (``score.p
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from .marks import trim
 from .records import Article
 
+# Confidence bands of the speaker (the last includes 1.0), and the most confident share reported.
+BANDS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.0))
+TOP_SHARE = 0.8
 TRIM = " \t\n\"'“”‘’«»„‟‹›,.;:!?-—–"
 TITLES = {"mr", "mrs", "ms", "dr", "the", "president", "minister", "envoy", "sir", "prof"}
 
@@ -59,7 +63,9 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     return {"p": p, "r": r, "f": 2 * p * r / (p + r) if p + r else 0.0}
 
 
-def _match(text: str, preds: list[dict], golds: list[dict], min_jaccard: float) -> list[tuple[dict, dict]]:
+def match_quotes(text: str, preds: list[dict], golds: list[dict], min_jaccard: float = 0.5) -> list[tuple[dict, dict]]:
+    """Pairs (predicted, gold) matched one to one, the best overlap first (Jaccard of the
+    trimmed character spans at least ``min_jaccard``); each dict gains its trimmed ``_span``."""
     spans_p = [_trim(text, int(q["start"]), int(q["end"])) for q in preds]
     spans_g = [_trim(text, q["start"], q["end"]) for q in golds]
     pairs = []
@@ -82,12 +88,13 @@ def score(gold_docs: dict[str, dict], pred_docs: dict[str, dict], speaker_key: s
           min_jaccard: float = 0.5) -> dict[str, Any]:
     """Figures for ``pred_docs`` against ``gold_docs`` (both keyed by document id)."""
     c = dict.fromkeys(("tp", "fp", "fn", "xtp", "xfp", "xfn", "spk", "chain_n", "chain_ok", "kind_n", "kind_ok"), 0)
+    confidences: list[tuple[float | None, bool]] = []
     for doc_id, gold in gold_docs.items():
         text = gold["text"]
         preds = [q for q in pred_docs.get(doc_id, {}).get("quotes", [])
                  if 0 <= int(q["start"]) < int(q["end"]) <= len(text)]
         golds = gold["quotes"]
-        matched = _match(text, preds, golds, min_jaccard)
+        matched = match_quotes(text, preds, golds, min_jaccard)
         for p, g in matched:
             if g.get("optional"):
                 continue
@@ -97,9 +104,11 @@ def score(gold_docs: dict[str, dict], pred_docs: dict[str, dict], speaker_key: s
             c["xfp"] += not exact
             c["xfn"] += not exact
             if speaker_key == "mention":
-                c["spk"] += same_mention(p.get("speaker_mention") or p.get("speaker"), g.get("speaker_mention"))
+                right = same_mention(p.get("speaker_mention") or p.get("speaker"), g.get("speaker_mention"))
             else:
-                c["spk"] += same_speaker(p.get("speaker"), g.get("speaker"))
+                right = same_speaker(p.get("speaker"), g.get("speaker"))
+            c["spk"] += right
+            confidences.append((p.get("speaker_confidence"), right))
             if g.get("kind") and p.get("kind"):
                 c["kind_n"] += 1
                 c["kind_ok"] += p["kind"] == g["kind"]
@@ -123,6 +132,8 @@ def score(gold_docs: dict[str, dict], pred_docs: dict[str, dict], speaker_key: s
         "chain": c["chain_ok"] / c["chain_n"] if c["chain_n"] else None,
         "kind": c["kind_ok"] / c["kind_n"] if c["kind_n"] else None,
         "counts": c | {"e2e": c["spk"]},  # the reference scorer counts end-to-end hits apart
+        # by band of speaker confidence, when the predictions carry one
+        **({"confidence": report} if (report := confidence_report(confidences)) else {}),
     }
 
 
@@ -224,6 +235,61 @@ def predict(gold_docs: Iterable[dict], extractor=None, batch_size: int = 16, n_p
     return ours, theirs
 
 
+def band_of(confidence: float) -> int:
+    """Index into BANDS: [0, .5), [.5, .7), [.7, .8), [.8, .9), [.9, 1] (values outside clamp)."""
+    for i, (_, hi) in enumerate(BANDS[:-1]):
+        if confidence < hi:
+            return i
+    return len(BANDS) - 1
+
+
+def confidence_report(rows: Sequence[tuple[float | None, bool]], top_share: float = TOP_SHARE) -> dict[str, Any] | None:
+    """Bands, calibration and the most confident share for ``(confidence, right)`` pairs.
+
+    None when no pair has a confidence. Pairs without one are counted (``missing``) and left out.
+    """
+    scored = [(float(c), bool(ok)) for c, ok in rows if c is not None]
+    if not scored:
+        return None
+    bands = []
+    for i, (lo, hi) in enumerate(BANDS):
+        inside = [(c, ok) for c, ok in scored if band_of(c) == i]
+        n = len(inside)
+        acc = sum(ok for _, ok in inside) / n if n else None
+        mean = sum(c for c, _ in inside) / n if n else None
+        bands.append({"band": f"{lo:.1f}-{hi:.1f}", "n": n, "accuracy": acc, "mean_confidence": mean,
+                      "gap": abs(acc - mean) if n else None})
+    order = sorted(range(len(scored)), key=lambda i: -scored[i][0])  # stable: ties in input order
+    k = max(1, math.ceil(top_share * len(scored)))
+    top = [scored[i] for i in order[:k]]
+    return {
+        "n": len(scored), "missing": len(rows) - len(scored),
+        "accuracy": sum(ok for _, ok in scored) / len(scored),
+        "bands": bands,
+        "max_gap": max((b["gap"] for b in bands if b["n"]), default=0.0),
+        "weighted_gap": sum(b["gap"] * b["n"] for b in bands if b["n"]) / len(scored),
+        "top": {"share": top_share, "n": k, "accuracy": sum(ok for _, ok in top) / k, "threshold": top[-1][0]},
+    }
+
+
+def print_confidence(rep: dict[str, Any] | None, out) -> None:
+    if rep is None:
+        print("  confidence: none (predicted quotes carry no speaker_confidence)", file=out)
+        return
+    missing = f", {rep['missing']} without one" if rep["missing"] else ""
+    print(f"  confidence: {rep['n']} matched quotes with one{missing}", file=out)
+    print(f"    {'band':9} {'n':>5} {'mean':>6} {'acc':>6} {'gap':>6}", file=out)
+    for b in rep["bands"]:
+        if b["n"]:
+            print(f"    {b['band']:9} {b['n']:5d} {b['mean_confidence']:6.3f} {b['accuracy']:6.3f} {b['gap']:6.3f}", file=out)
+        else:
+            print(f"    {b['band']:9} {0:5d}      -      -      -", file=out)
+    t = rep["top"]
+    print(f"    calibration gap: max {rep['max_gap']:.3f}, weighted {rep['weighted_gap']:.3f}", file=out)
+    print(f"    most confident {t['share']:.0%}: {t['n']} quotes (confidence >= {t['threshold']:.3f}), "
+          f"speaker accuracy {t['accuracy']:.3f}", file=out)
+
+
 def report(results: dict[str, dict[str, Any]], out: TextIO | None = None) -> None:
     """Print the figures of each system side by side (on ``out``, by default the current stdout)."""
     out = out or sys.stdout
@@ -268,6 +334,9 @@ def main(gold_path: str | Path, speaker_key: str = "speaker", pred_path: str | P
         results["textacy"] = score(gold, theirs, speaker_key)
     print(f"{Path(gold_path).name}: {len(gold)} documents, speakers compared as {speaker_key}", file=out)
     report(results, out)
+    if "confidence" in results["quotes"]:
+        print("speaker confidence of quotes:", file=out)
+        print_confidence(results["quotes"]["confidence"], out)
     chains = score_chains(gold, ours)
     if chains is not None:
         results["quotes"]["chains"] = chains

@@ -38,6 +38,7 @@ class Group:
     entity: Entity
     mentions: list[int] = field(default_factory=list)  # token offsets, in order
     words: set[str] = field(default_factory=set)  # lemmas of descriptions, for matching
+    heads: set[str] = field(default_factory=set)  # head lemmas of its descriptions ("company")
     subject_at: list[int] = field(default_factory=list)  # where it is a clause subject
     gender: str | None = None  # "male" | "female" | None (unknown): for he/she
     forms: dict[str, int] = field(default_factory=dict)  # full names seen, with counts
@@ -74,11 +75,13 @@ class NameTable:
         self._merge_short_org_names()
         self._untagged_at: dict[int, Group] = {}  # token of a name NER missed -> group
         self._find_untagged_names(skipped)
+        self._retype_by_descriptions()
         for k, g in enumerate(self.groups):
             g.entity.key = f"e{k}"
             g.entity.name = g.best_name()
             if g.entity.type == "PERSON":
-                g.gender = self._pronoun_gender(g) or _gender(g.entity.name, g.entity.descriptions)
+                # what the name says (Mrs., Hillary) outweighs pronouns counted near a shared surname
+                g.gender = _gender(g.entity.name, g.entity.descriptions) or self._pronoun_gender(g)
         self.by_name = {g.entity.name: g for g in self.groups}
         self._by_entity_key = {g.entity.key: g.entity for g in self.groups}
         self.outlet_keys = {g.entity.key for g in self.groups if g.outlet}
@@ -117,10 +120,15 @@ class NameTable:
                 return False
         return len(words) <= 5
 
-    def person_by_word(self, word: str, before: int | None = None) -> Group | None:
-        """The person whose surname (or first name) is ``word``, mentioned last before ``before``."""
+    def person_by_word(self, word: str, before: int | None = None, gender: str | None = None) -> Group | None:
+        """The person whose surname (or first name) is ``word``, mentioned last before ``before``;
+        with ``gender``, not one whose name or title says the other."""
         best, best_at = None, -1
         for g in self._people_by_word.get(word.lower(), ()):
+            if g.entity.type != "PERSON":
+                continue  # retyped: "Orbital Freight, a shipping company"
+            if gender is not None and _gender(g.entity.name, g.entity.descriptions) not in (None, gender):
+                continue
             prior = [i for i in g.mentions if before is None or i < before]
             at = prior[-1] if prior else -1 - g.mentions[0] / 1e6
             if best is None or at > best_at:
@@ -137,7 +145,8 @@ class NameTable:
         if len(words) == 1:
             if label == "PERSON" and len(words[0]) <= 5 and self.index.text[ent.end_char : ent.end_char + 1] == ".":
                 return  # "Oakville, Ont.": an abbreviated place NER took for a person
-            group = self.person_by_word(words[0], ent.start)  # "Stone" after "Mark Stone", even if tagged ORG
+            # "Stone" after "Mark Stone", even if tagged ORG; "Mrs. Whitfield" is no Robert Whitfield
+            group = self.person_by_word(words[0], ent.start, self._title_gender(ent))
         if group is None:
             key = (label, name.lower())
             group = self._by_key.get(key)
@@ -164,6 +173,8 @@ class NameTable:
             if description.text not in group.entity.descriptions:
                 group.entity.descriptions.append(description.text)
             group.words.update(t.lemma_.lower() for t in description if t.is_alpha and not t.is_stop)
+            if description.root.pos_ in ("NOUN", "PROPN"):  # "China's official Xinhua": no adjective
+                group.heads.add(description.root.lemma_.lower())
             if description.root.lemma_ == "counterpart":
                 group.words.update(self._counterpart_titles(description.root))
         for tok in ent:
@@ -183,6 +194,29 @@ class NameTable:
             return True
         after = doc[ent.end : ent.end + 3]
         return len(after) >= 2 and after[0].tag_ == "POS" and after[1].lemma_.lower() in media["role"]
+
+    def _title_gender(self, ent: Span) -> str | None:
+        """male/female when a title such as Mr. or Mrs. opens the name or stands just before it."""
+        for tok in (ent.doc[ent.start - 1] if ent.start else None, ent[0]):
+            word = tok.lower_.rstrip(".") if tok is not None else ""
+            if word in MALE_TITLES:
+                return "male"
+            if word in FEMALE_TITLES:
+                return "female"
+        return None
+
+    def _retype_by_descriptions(self) -> None:
+        """A name the article describes as one type is of that type, whatever NER said: "Orbital
+        Freight, a shipping company" is an organisation, "Sean Hannity, the Fox host" a person.
+        Only when every description says that type ("Tareq Hadad, the co-founder of Peace By
+        Chocolate, a chocolate company" is not retyped), and never a name that opens with a known
+        first name."""
+        lexicon = self.lexicon
+        for g in self.groups:
+            said = {"PERSON" if h in lexicon.titles else lexicon.nominals.get(h) for h in g.heads}
+            if g.entity.type in ("PERSON", "ORG") and len(said) == 1 and None not in said \
+                    and g.entity.type not in said and not first_name_gender(g.entity.name.split()[0]):
+                g.entity.type = said.pop()
 
     def _find_untagged_names(self, skipped) -> None:
         """Mentions of a registered name that NER left untagged ("McNeely turned down …" after

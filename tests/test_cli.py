@@ -28,7 +28,7 @@ BUNDLED_CUES = ROOT / "quotes" / "data" / "cues.tsv"
 # 'chirp' is not a cue of the bundled lexicon: only a cue list that adds it makes this a quote.
 CHIRP = "Harbor master Lena Fors chirped that the ferry would run all winter."
 
-QUOTE_KEYS = {"start", "end", "text", "kind", "cue", "speaker", "speaker_mention", "speaker_type", "addressee",
+QUOTE_KEYS = {"start", "end", "text", "kind", "cue", "speaker", "speaker_mention", "speaker_type", "speaker_confidence", "addressee",
               "audience", "source_chain", "chain"}
 
 
@@ -205,10 +205,11 @@ def test_evaluate_scores_the_gold_file_and_writes_predictions(tmp_path: Path) ->
     result = run("evaluate", EVAL / "seed.gold.jsonl", "--pred", pred, "--no-baseline")
     assert result.exit_code == 0, result.stderr
     assert "span" in result.stdout and "speaker" in result.stdout
+    assert "most confident 80%" in result.stdout  # speaker accuracy by confidence band
     gold_ids = [json.loads(line)["id"] for line in (EVAL / "seed.gold.jsonl").read_text(encoding="utf-8").splitlines()]
     predictions = jsonl(pred.read_text(encoding="utf-8"))
     assert [p["id"] for p in predictions] == gold_ids
-    assert predictions[0]["quotes"]
+    assert predictions[0]["quotes"] and all(0 < q["speaker_confidence"] <= 1 for q in predictions[0]["quotes"])
 
 
 def test_serve_refuses_a_missing_database(tmp_path: Path) -> None:

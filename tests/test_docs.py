@@ -1,4 +1,4 @@
-"""The examples of docs/chains.md are what the extractor does."""
+"""The examples of docs/chains.md and docs/resolution.md are what the extractor does."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,3 +34,14 @@ def test_chains_doc_example(extractor, publisher, text, words, chain, addressee)
         assert quote.addressee is None, quote.to_dict()
     else:
         assert same(quote.addressee, addressee), quote.to_dict()
+
+
+RESOLUTION_DOC = Path(__file__).resolve().parent.parent / "docs" / "resolution.md"
+
+
+def test_resolution_doc_example_prints_what_it_says(capsys):
+    """The Python example of docs/resolution.md, run as written, prints its comment line."""
+    block = RESOLUTION_DOC.read_text(encoding="utf-8").split("```python\n", 1)[1].split("```", 1)[0]
+    expected = [line.removeprefix("# ") for line in block.splitlines() if line.startswith("# ")]
+    exec(compile(block, str(RESOLUTION_DOC), "exec"), {})
+    assert capsys.readouterr().out.splitlines() == expected

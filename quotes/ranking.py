@@ -1,0 +1,268 @@
+"""Who a speaker mention is: candidate antecedents ranked by explicit features.
+
+A pronoun ("he", "it", "they") or a description ("the agency", "the senator", "a spokeswoman")
+that speaks is one of the article's entities named before it, or nobody the article names (the
+description stays the speaker). :func:`choices` lists the candidates with their features, and
+:class:`Ranker` scores them with a linear model per kind of mention (:data:`KINDS`), whose
+weights are data (``quotes/data/resolver.json``, written by ``scripts/train_resolver.py``): the
+best candidate wins, and the share of the softmax it takes, mapped through the calibration
+table of the route by which the speaker was found, is the speaker's confidence.
+
+Agreement is a constraint, not a feature: "he" and "she" are people of that gender or of
+unknown gender, "it" and "they" organisations (or, for "they", an earlier speaker that is a
+pair or a group no entity holds), "the agency" an organisation and "the spokesman" a person.
+
+The features, each a number for one (mention, candidate) pair:
+
+* ``recency``: minus the tokens since the candidate's last mention outside quotations, over
+  100 (a mention that is no clause subject counts ``OBJECT_PENALTY`` tokens earlier; a quote it
+  spoke counts as a mention);
+* ``gender_unknown``: "he"/"she" and a person of unknown gender; ``gender_unknown_one_word``:
+  the same for a one-word name that has not spoken and bears no title (often a place the
+  model took for a person);
+* ``named_in_quote``: the candidate is named inside the very quotation being attributed
+  (people rarely name themselves);
+* ``same_paragraph``, ``log_mentions``, ``last_speaker``: computed for every pronoun, weight 0
+  in the shipped model (they did not help on the fold they were tried on);
+* descriptions: ``head_matches`` (the head is the head of one of the entity's descriptions, a
+  word of its name, or a title it bears), ``word_overlap`` (how many of the description's words
+  the entity's words hold), ``mentioned_before``, ``order`` (later mentions first), and, when
+  no head matches, ``definite_fallback`` (the latest organisation for "the agency", the latest
+  person for "the professor") or ``unmatched``;
+* ``nobody`` (and ``indefinite``, weight 0): the candidate that stands for no entity.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Span
+
+if TYPE_CHECKING:
+    from .names import Group
+    from .resolution import Resolved, Resolver
+
+KINDS = ("he_she", "it", "they", "description")
+WEIGHTS_RESOURCE = "resolver.json"
+SINGULAR_PRONOUNS = {"i", "me", "he", "she", "him", "her", "it"}
+
+
+@dataclass
+class Choice:
+    """One candidate for a speaker mention: an entity (or an earlier speaker), or nobody."""
+
+    resolved: "Resolved"
+    group: "Group | None"
+    features: dict[str, float] = field(default_factory=dict)
+    nobody: bool = False  # the mention stays what it says
+
+
+def kind_of(mention: Span) -> str:
+    """Which model ranks the candidates of ``mention``: by its form (a description is any words
+    that are no pronoun and no name the table holds: "the agency", "EDC" seen once)."""
+    head = mention.root
+    lower = head.lower_
+    if len(mention) <= 2 and lower in ("he", "she", "him", "her", "his", "hers"):
+        return "he_she"
+    if len(mention) <= 2 and lower in ("it", "its"):
+        return "it"
+    if len(mention) <= 2 and lower in ("they", "them", "their"):
+        return "they"
+    return "description"
+
+
+def choices(resolver: "Resolver", mention: Span, at: int, kind: str, content: tuple[int, int] | None,
+            exclude: set[str]) -> list[Choice]:
+    """The candidates for ``mention`` (at token ``at``) with their features, nobody last."""
+    from .resolution import Resolved, _resolved
+
+    table = resolver.table
+    wanted = _wanted_type(resolver, mention, kind)
+    gender = {"she": "female", "her": "female", "hers": "female"}.get(mention.root.lower_, "male") \
+        if kind == "he_she" else None
+    spoken = _speakers_before(resolver, at)
+    out = []
+    for group in table.groups:
+        if group.entity.type not in ("PERSON", "ORG") or group.entity.name in exclude:
+            continue
+        # agreement is a constraint, not a preference: "she" is no man, "it" no person
+        if (wanted is not None and group.entity.type not in wanted) or (
+                gender is not None and group.gender is not None and group.gender != gender):
+            continue
+        last = _last_mention(resolver, group, at, spoken.get(group.entity.key))
+        if last is None and kind != "description":
+            continue
+        f = _salience(resolver, group, at, last, content, spoken, gender)
+        if kind == "description":
+            f.update(_description(resolver, mention, group, at, last))
+        out.append(Choice(_resolved(group), group, f))
+    last_spoke = max((p for p, _ in spoken["all"]), default=None)
+    for position, r in spoken.get(None, []):  # an earlier speaker the table does not hold ("a spokeswoman")
+        # a pair, or words no entity holds ("Stella's owners"), are "they"; one person "he" or "she"
+        plural = " and " in r.name or (r.type is None and r.name.lower() not in SINGULAR_PRONOUNS)
+        if kind == "description" or r.name in exclude or (kind == "they") != plural \
+                or not (plural or r.type in (wanted or ())):
+            continue
+        f = {"recency": -(at - position) / 100, "last_speaker": float(position == last_spoke)}
+        out.append(Choice(r, None, f))
+    nominal = resolver.lexicon.nominals.get(mention.root.lemma_.lower()) if kind == "description" else None
+    keep = Resolved(mention.text, nominal if nominal == "PERSON" else None)
+    out.append(Choice(keep, None, {"nobody": 1.0, "indefinite": float(_indefinite(mention))}, nobody=True))
+    return out
+
+
+def _speakers_before(resolver: "Resolver", at: int) -> dict:
+    """Earlier speakers: by entity key (their positions), None (speakers no entity holds) and all."""
+    out: dict = {"all": []}
+    for position, r in resolver.speaker_mentions:
+        if position < at and resolver._visible_from(position, at):
+            out.setdefault(r.key, []).append((position, r)) if r.key else out.setdefault(None, []).append((position, r))
+            out["all"].append((position, r))
+    return out
+
+
+def _last_mention(resolver: "Resolver", group: "Group", at: int, spoke: list | None) -> int | None:
+    """Where ``group`` was last mentioned before ``at`` as an antecedent: outside quotations, a
+    mention that is no clause subject counting OBJECT_PENALTY tokens earlier, and the quotes it
+    spoke counting as mentions."""
+    from .resolution import OBJECT_PENALTY
+
+    table, subjects = resolver.table, set(group.subject_at)
+    prior = [i - (0 if i in subjects else OBJECT_PENALTY) for i in group.mentions
+             if i < at and not table.in_quote(i) and resolver._visible_from(i, at)]
+    prior += [position for position, _ in spoke or ()]
+    return max(prior) if prior else None
+
+
+def _salience(resolver: "Resolver", group: "Group", at: int, last: int | None, content: tuple[int, int] | None,
+              spoken: dict, gender: str | None) -> dict[str, float]:
+    doc, table = resolver.doc, resolver.table
+    speakers = spoken["all"]
+    one_word = len(group.entity.name.split()) == 1
+    unknown = gender is not None and group.gender is None
+    # a place NER took for a person neither speaks nor bears a title ("Justice Scalia")
+    surely_person = group.entity.key in spoken or bool(group.words & resolver.lexicon.titles)
+    outside = [i for i in group.mentions if i < at and not table.in_quote(i)]
+    here = _paragraph(resolver, at)
+    seen_in = _paragraph(resolver, max(0, last)) if last is not None else -1
+    return {
+        "recency": -(at - last) / 100 if last is not None else -10.0,
+        "gender_unknown": float(unknown and not one_word),
+        "gender_unknown_one_word": float(unknown and one_word and not surely_person),
+        "same_paragraph": float(seen_in == here),
+        "log_mentions": math.log1p(len(outside)),
+        "last_speaker": float(bool(speakers) and speakers[-1][1].key == group.entity.key),
+        "named_in_quote": float(content is not None and any(content[0] <= doc[i].idx < content[1] for i in group.mentions)),
+    }
+
+
+def _description(resolver: "Resolver", mention: Span, group: "Group", at: int, last: int | None) -> dict[str, float]:
+    """How a description fits an entity: its head among the entity's titles and appositions or in
+    its name, its other words too; or, failing that, the latest organisation for a definite
+    organisation noun ("the agency") and the latest person for another definite noun ("the
+    lanky professor")."""
+    head = mention.root
+    lemma = head.lemma_.lower()
+    names = {w.lower() for w in group.entity.name.split()}
+    words = {t.lemma_.lower() for t in mention if t.is_alpha and not t.is_stop}
+    # the head of one of its descriptions, a title it bears, or a word of its name: "official"
+    # in "China's official Xinhua News Agency" is no head
+    matches = lemma in group.heads or lemma in names or (lemma in group.words and lemma in resolver.lexicon.titles)
+    prior = [i for i in group.mentions if i < at]
+    definite = any(t.lower_ == "the" and t.dep_ == "det" for t in head.children)
+    nominal = resolver.lexicon.nominals.get(lemma)
+    fallback = definite and last is not None and (
+        (nominal == "ORG" and group.entity.type == "ORG") or (nominal is None and head.tag_ == "NN" and group.entity.type == "PERSON"))
+    return {
+        "head_matches": float(matches),
+        "word_overlap": float(len(words & group.words)) if matches else 0.0,
+        "mentioned_before": float(bool(prior)) if matches else 0.0,
+        "order": (max(prior) if prior else -min(group.mentions, default=0)) / 1000 if matches else 0.0,
+        "definite_fallback": float(fallback and not matches),
+        "unmatched": float(not matches and not fallback),
+    }
+
+
+def _indefinite(mention: Span) -> bool:
+    return any(t.lower_ in ("a", "an", "another", "one") for t in mention)
+
+
+def _wanted_type(resolver: "Resolver", mention: Span, kind: str) -> set[str] | None:
+    if kind == "he_she":
+        return {"PERSON"}
+    if kind == "it":
+        return {"ORG"}
+    if kind == "they":
+        return {"ORG"}  # a body, or a group no entity holds (number agrees: one person is "he" or "she")
+    nominal = resolver.lexicon.nominals.get(mention.root.lemma_.lower())
+    return {nominal} if nominal in ("PERSON", "ORG") else None
+
+
+def _paragraph(resolver: "Resolver", token_i: int) -> int:
+    """The number of the paragraph (line) holding token ``token_i``."""
+    starts = resolver.paragraph_starts
+    lo, hi = 0, len(starts)
+    char = resolver.doc[token_i].idx
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if starts[mid] <= char:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo - 1
+
+
+class Ranker:
+    """A linear model per kind of mention, with a calibration of its winning share."""
+
+    def __init__(self, weights: dict[str, dict[str, float]], calibration: dict[str, list[list[float]]] | None = None):
+        self.weights = weights
+        self.calibration = calibration or {}
+
+    @classmethod
+    def load(cls) -> "Ranker":
+        """The ranker in use: the shipped weights and calibration, unless :func:`use` set another."""
+        return _in_use or _load()
+
+    def score(self, kind: str, features: dict[str, float]) -> float:
+        w = self.weights.get(kind, {})
+        return sum(w.get(name, 0.0) * value for name, value in features.items())
+
+    def rank(self, kind: str, options: list[Choice]) -> tuple[Choice, float]:
+        """The best choice and the share of the softmax over the options' scores it takes."""
+        scores = [self.score(kind, c.features) for c in options]
+        top = max(range(len(options)), key=lambda k: (scores[k], -k))
+        peak = scores[top]
+        share = 1.0 / sum(math.exp(s - peak) for s in scores)
+        return options[top], share
+
+    def calibrated(self, route: str, share: float) -> float:
+        """The accuracy the calibration table of ``route`` gives at ``share`` (a step table of
+        (upper share, accuracy), rising); a route the table lacks takes the ``other`` table."""
+        table = self.calibration.get(route) or self.calibration.get("other")
+        if not table:
+            return share
+        for upper, accuracy in table:
+            if share <= upper:
+                return accuracy
+        return table[-1][1]
+
+
+_in_use: Ranker | None = None
+
+
+def use(ranker: Ranker | None) -> None:
+    """Rank with ``ranker`` instead of the shipped weights (None: back to them), as
+    ``scripts/train_resolver.py`` does to calibrate weights it has just chosen."""
+    global _in_use
+    _in_use = ranker
+
+
+@lru_cache(maxsize=1)
+def _load() -> Ranker:
+    data = json.loads(resources.files("quotes.data").joinpath(WEIGHTS_RESOURCE).read_text("utf-8"))
+    return Ranker(data["weights"], data.get("calibration"))
