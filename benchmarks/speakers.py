@@ -32,13 +32,11 @@ import re
 import sqlite3
 import subprocess
 import sys
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from quotes.lexicon import first_name_gender  # noqa: E402  (a word list: first names and their gender)
 
 # --- this script's own tests (kept apart from quotes.store.identity on purpose) ------------------
 

@@ -52,11 +52,14 @@ STATIC_DIR = PACKAGE_DIR / "static"
 # The name of the package's distribution, which Datasette gives its entry-point plugin: assets
 # are served at /-/static-plugins/quotes/.
 PLUGIN_NAME = "quotes"
+# A speaker given less confidence than this is shown as uncertain on the quote's page (of the
+# speakers given 0.8, about eight in ten are right; quotes stored before schema 5 have none).
+UNCERTAIN_BELOW = 0.8
 # A database is a quotes database if it holds these (the plugin's queries read all four).
 QUOTES_TABLES = ("quotes", "documents", "speakers", "chain_links")
 
 QUOTE_CARD_SQL = """
-select q.id, q.text, q.kind, q.cue, q.speaker_mention, q.paragraph,
+select q.id, q.text, q.kind, q.cue, q.speaker_mention, q.speaker_confidence, q.paragraph,
        q.paragraph_quote_start, q.paragraph_quote_end,
        q.speaker_id, s.name as speaker, s.type as speaker_type,
        q.addressee_id, a.name as addressee,
@@ -224,6 +227,8 @@ async def quote_card(datasette: Any, database: str, quote_id: str) -> dict[str, 
         "speaker": row["speaker"],
         "speaker_type": row["speaker_type"],
         "speaker_mention": row["speaker_mention"],
+        "speaker_confidence": row["speaker_confidence"],
+        "uncertain": row["speaker_confidence"] is not None and row["speaker_confidence"] < UNCERTAIN_BELOW,
         "speaker_url": speaker_url(datasette, database, row["speaker_id"]),
         "addressee": row["addressee"],
         "addressee_url": speaker_url(datasette, database, row["addressee_id"]),

@@ -943,3 +943,25 @@ def test_bar_chart_escapes_its_title_and_draws_a_bar_per_non_empty_month():
     assert svg.count('<rect class="bar"') == 1
     assert svg.startswith('<svg class="speaker-chart" xmlns="http://www.w3.org/2000/svg"')
     assert "href" not in svg  # nothing to fetch
+
+
+def test_a_quote_page_says_when_its_speaker_is_uncertain(get, db, db_path, articles):
+    from quotes.datasette_plugin import UNCERTAIN_BELOW
+
+    conn = sqlite3.connect(db_path)
+    scored = conn.execute("SELECT id, speaker_confidence FROM quotes WHERE speaker_confidence IS NOT NULL").fetchall()
+    conn.close()
+    assert len(scored) == sum(1 for a in articles for q in a.quotes if q.speaker_confidence is not None)
+    unsure = [qid for qid, c in scored if c < UNCERTAIN_BELOW]
+    sure = [qid for qid, c in scored if c >= UNCERTAIN_BELOW]
+    assert unsure and sure
+    assert "uncertain speaker (confidence 0." in quote_card(get(quote_row_path(db, unsure[0])).text)
+    assert "uncertain speaker" not in quote_card(get(quote_row_path(db, sure[0])).text)
+
+
+def test_quotes_can_be_faceted_and_filtered_by_speaker_confidence(get, db):
+    data = get(f"/{db}/quote_view.json?_facet=speaker_confidence&speaker_confidence__gte=0.9").json()
+    facets = data["facet_results"]
+    facet = (facets.get("results") or facets)["speaker_confidence"]  # the JSON shape of Datasette 0.64 and 0.65
+    values = [v["value"] for v in facet["results"]]
+    assert values and all(v >= 0.9 for v in values)

@@ -3,7 +3,8 @@
 ``fixtures/db/*.sql`` are SQL dumps of databases made by the released code (how each was made is
 in its header): quotes 0.1.0 (schema version 1), the code just before the schema became
 sqlite-utils migrations (schema version 2, with a document's failure in ``errors``) and the code
-just before speaker identity (schema version 3, one speaker per extracted name). Each test loads a
+just before speaker identity (schema version 3, one speaker per extracted name) and the code
+just before speaker confidence (schema version 4). Each test loads a
 dump into a fresh file and opens it with today's Store.
 
 Run as a script, this module writes such a dump:
@@ -23,6 +24,7 @@ FIXTURES = ROOT / "fixtures"
 RELEASE_0_1_0 = FIXTURES / "db" / "quotes-0.1.0.sql"
 SCHEMA_2 = FIXTURES / "db" / "quotes-schema-2.sql"
 SCHEMA_3 = FIXTURES / "db" / "quotes-schema-3.sql"
+SCHEMA_4 = FIXTURES / "db" / "quotes-schema-4.sql"
 IDENTITY_TABLES = {
     "extracted_names": ("id", "name", "type", "key", "speaker_id", "document_count"),
     "document_names": ("document_id", "name_id", "descriptions"),
@@ -385,3 +387,45 @@ def test_a_dropped_view_or_search_index_is_made_again(tmp_path, db_contents):
 
 if __name__ == "__main__":
     write_sql_dump(Path(sys.argv[1]), Path(sys.argv[2]), sys.stdin.read())
+
+
+def test_a_schema_4_database_gains_speaker_confidence_with_nothing_rewritten(tmp_path, db_contents):
+    """The column is added in place: every row is kept as it was, the old quotes have no
+    confidence (no one scored them), quote_view shows it, and new quotes get one."""
+    from quotes.store import SCHEMA_VERSION, Store, merge
+
+    db = load_sql_dump(SCHEMA_4, tmp_path / "quotes.db")
+    assert schema(db)[0] == ("user_version", 4)
+    old_tables, old_pages = tables(db), rootpages(db)
+    old_rows = {table: rows(db, table) for table in old_tables}
+
+    Store(db).close()
+
+    assert schema(db)[0] == ("user_version", SCHEMA_VERSION)
+    assert rootpages(db) == {n: p for n, p in old_pages.items()} | {
+        n: p for n, p in rootpages(db).items() if n not in old_pages}  # no table copied
+    for table in old_tables:
+        if table != "quotes":
+            assert rows(db, table) == old_rows[table], table
+    assert [r[:-1] for r in rows(db, "quotes")] == old_rows["quotes"]
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM quote_view WHERE speaker_confidence IS NULL").fetchone()[0] == len(
+        old_rows["quotes"])
+    conn.close()
+    assert fts_is_consistent(db) and open_is_a_no_op(db)
+    merged = tmp_path / "merged.db"
+    merge([load_sql_dump(SCHEMA_4, tmp_path / "shard.db")], merged)
+    assert db_contents(merged) == db_contents(db)
+
+
+def test_new_quotes_carry_their_speaker_confidence(tmp_path):
+    from quotes import Extractor
+    from quotes.store import Store
+
+    article = Extractor().extract('"Prices will rise," said Helen Marsh, a trader.', doc_id="confidence")
+    with Store(tmp_path / "quotes.db") as store:
+        store.add(article)
+    conn = sqlite3.connect(tmp_path / "quotes.db")
+    (confidence,) = conn.execute("SELECT speaker_confidence FROM quotes").fetchone()
+    conn.close()
+    assert confidence == article.quotes[0].speaker_confidence and 0 < confidence <= 1

@@ -25,6 +25,7 @@ QUOTE_STAGE_COLUMNS = (
     "id", "document_id", "start", "end", "text", "kind", "cue", "cue_start", "cue_end",
     "speaker_id", "speaker_mention", "speaker_start", "speaker_end", "addressee_id",
     "paragraph", "paragraph_start", "paragraph_quote_start", "paragraph_quote_end", "audience",
+    "speaker_confidence",
 )
 CHAIN_LINK_STAGE_COLUMNS = ("quote_id", "position", "speaker_id", "role", "cue", "mention", "mention_start", "mention_end")
 NAME_COLUMNS = ("id", "name", "type")
@@ -32,7 +33,8 @@ DOCUMENT_NAME_COLUMNS = ("document_id", "name_id", "descriptions")
 # The tables' columns. Since schema 4 a quote keeps the extracted names of its speaker and
 # addressee (``speaker_name_id``, ``addressee_name_id``), and a chain link its own (``name_id``),
 # whenever they are not the speaker's own id.
-QUOTE_COLUMNS = QUOTE_STAGE_COLUMNS + ("speaker_name_id", "addressee_name_id")
+# The table's columns in its own order: schema 5 added ``speaker_confidence`` last.
+QUOTE_COLUMNS = QUOTE_STAGE_COLUMNS[:-1] + ("speaker_name_id", "addressee_name_id", "speaker_confidence")
 CHAIN_LINK_COLUMNS = CHAIN_LINK_STAGE_COLUMNS + ("name_id",)
 SPEAKER_COLUMNS = ("id", "name", "type")
 DOCUMENT_SPEAKER_COLUMNS = ("document_id", "speaker_id", "descriptions")
@@ -157,6 +159,7 @@ def article_rows(article: Article) -> dict[str, Any]:
                 resolve(quote.addressee, quote.addressee_type, quote.addressee_key),
                 text[para_start:para_end], para_start,
                 quote.start - para_start, quote.end - para_start, quote.audience,
+                quote.speaker_confidence,
             )
         )
         for position, link in enumerate(quote.chain):

@@ -3,7 +3,8 @@
 A database records how many migrations it has had in ``PRAGMA user_version``: 1 for the schema
 quotes 0.1.0 released, 2 since the errors table gained the details of a failed document, 3 since
 chain links carry the words that name them and quotes their audience, 4 since speakers are
-identified across articles (extracted names, aliases). Opening
+identified across articles (extracted names, aliases), 5 since quotes carry how sure the
+speaker is (``speaker_confidence``). Opening
 a database (``Store(path)``) applies the migrations it lacks, in order and all in one
 transaction, so a database of any earlier version is upgraded in place or, if anything fails,
 left exactly as it was. Upgrading a 0.1.0 database touches no table but ``errors`` (one row per
@@ -21,7 +22,7 @@ from sqlite_utils import Database, Migrations
 
 from .connection import write_transaction
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # The tables and indexes of quotes 0.1.0 (schema version 1). Frozen: change them in a migration.
 TABLES_0_1_0 = """
@@ -179,6 +180,7 @@ SELECT
         )
     ) AS chain,
     q.audience AS audience,
+    q.speaker_confidence AS speaker_confidence,
     q.kind AS kind,
     s.type AS speaker_type,
     q.speaker_mention AS speaker_mention,
@@ -321,6 +323,15 @@ def speaker_identity(db: Database) -> None:
         "SELECT document_id, speaker_id, descriptions FROM document_speakers"
     )
     _replace_quotes_update_trigger(db)
+
+
+@MIGRATIONS()
+def speaker_confidence(db: Database) -> None:
+    """Schema version 5: ``quotes`` gains ``speaker_confidence`` (0–1, calibrated; NULL for the
+    quotes stored before, which no one scored), added in place; ``quote_view`` shows it."""
+    if "speaker_confidence" not in db["quotes"].columns_dict:
+        db.execute("ALTER TABLE quotes ADD COLUMN speaker_confidence REAL")
+    db.execute("DROP VIEW IF EXISTS quote_view")
 
 
 def _replace_quotes_update_trigger(db: Database) -> None:
