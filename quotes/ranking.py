@@ -19,7 +19,9 @@ The features, each a number for one (mention, candidate) pair:
   spoke counts as a mention);
 * ``gender_unknown``: "he"/"she" and a person of unknown gender; ``gender_unknown_one_word``:
   the same for a one-word name that has not spoken and bears no title (often a place the
-  model took for a person);
+  model took for a person); ``first_name_disagrees``: a one-word name whose first-name gender
+  is the other one ("Jason" for "she"), a preference only, as a surname alone may be a first
+  name too ("Clinton");
 * ``named_in_quote``: the candidate is named inside the very quotation being attributed
   (people rarely name themselves);
 * ``same_paragraph``, ``log_mentions``, ``last_speaker``: computed for every pronoun, weight 0
@@ -41,6 +43,8 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Span
+
+from .lexicon import first_name_gender
 
 if TYPE_CHECKING:
     from .names import Group
@@ -153,6 +157,9 @@ def _salience(resolver: "Resolver", group: "Group", at: int, last: int | None, c
         "recency": -(at - last) / 100 if last is not None else -10.0,
         "gender_unknown": float(unknown and not one_word),
         "gender_unknown_one_word": float(unknown and one_word and not surely_person),
+        # a lone first name of the other gender ("Jason" for "she"); a soft cue, not a constraint,
+        # for a surname alone can be a first name too ("Clinton")
+        "first_name_disagrees": float(unknown and one_word and first_name_gender(group.entity.name) not in (None, gender)),
         "same_paragraph": float(seen_in == here),
         "log_mentions": math.log1p(len(outside)),
         "last_speaker": float(bool(speakers) and speakers[-1][1].key == group.entity.key),

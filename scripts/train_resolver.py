@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # that the latest organisation for "the agency", person for "the professor"; else nobody.
 PRIOR = {
     "he_she": {"recency": 1.0, "gender_unknown": -0.30, "gender_unknown_one_word": -1.50, "named_in_quote": -0.5,
-               "nobody": -100.0},
+               "first_name_disagrees": -3.0, "nobody": -100.0},
     "it": {"recency": 1.0, "nobody": -100.0},
     "they": {"recency": 1.0, "nobody": -100.0},
     "description": {"head_matches": 10.0, "word_overlap": 1.0, "mentioned_before": 0.5, "order": 1.0,

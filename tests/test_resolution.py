@@ -35,6 +35,19 @@ def test_she_skips_a_man_and_he_a_woman(extractor):
     assert speakers(extractor, text) == ["Helen Marsh", "Peter Quinn"]
 
 
+def test_a_lone_first_name_of_the_other_gender_gives_way(extractor):
+    # interviews and features name people by their first name alone; "Jason" is no "she"
+    text = ('Maria founded the studio in 2019. Jason, the editor, writes the newsletter every week. '
+            '"We met at school," she said.')
+    assert speakers(extractor, text) == ["Maria"]
+
+
+def test_a_surname_that_is_also_a_first_name_still_agrees_when_no_one_else_does(extractor):
+    # "Clinton" is a man's first name too, so the name's gender is a preference, not a constraint
+    text = 'Clinton spoke in Ohio on Monday. "We will win," she said.'
+    assert speakers(extractor, text) == ["Clinton"]
+
+
 def test_a_previous_speaker_the_name_table_does_not_hold_is_an_antecedent(extractor):
     # "Tavrin Oskadel" is an invented name: whether or not the model tags it, he is the speaker
     text = ('Tavrin Oskadel, the minister for ports, said the rules were broad. "We listen to every '
