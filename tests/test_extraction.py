@@ -687,3 +687,25 @@ def test_a_second_act_of_the_speaker_is_not_part_of_what_was_said(extractor):
     article = extractor.extract("Councillor Tom Reid said that the increase was unfair and called for a public hearing.")
     assert [(q.speaker, q.cue, q.text) for q in article.quotes] == [
         ("Tom Reid", "said", "the increase was unfair"), ("Tom Reid", "called", "a public hearing")]
+
+
+@pytest.mark.parametrize("text", [
+    "The Sharks added another goal early in the third when Karlsson redirected a shot.",
+    "Ortiz added a goal and an assist as the Hurricanes snapped the streak.",
+    "Sanders claimed a victory in the primary last month but trails Clinton.",
+    "The governor predicted a win in Texas, which votes on March 1.",
+])
+def test_a_noun_phrase_object_after_the_cue_is_no_reported_clause(extractor, text):
+    # "added another goal when …": the clause after the object belongs to the scoring, not to speech
+    assert extractor.extract(text).quotes == []
+
+
+@pytest.mark.parametrize("text, content", [
+    ("Maria Lopez added Monday the plan was late.", "the plan was late"),
+    # the parser takes the clause's subject for the cue's object: the verb after it has none
+    ("Maria Lopez issued a note stating state and local authorities – and not the federal government – "
+     "are in charge of the elections.",
+     "state and local authorities – and not the federal government – are in charge of the elections"),
+])
+def test_a_bare_clause_after_the_cue_is_reported(extractor, text, content):
+    only(extractor.extract(text), text=content, speaker="Maria Lopez")

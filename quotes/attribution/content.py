@@ -213,6 +213,19 @@ def characterisation(verb: Token, text: str) -> tuple[int, int] | None:
     return None
 
 
+def _clause_of_its_own(obj: Token, stop: int) -> bool:
+    """Whether the first finite verb after the noun phrase ``obj`` has a subject or a
+    subordinator of its own ("added a goal as the Hurricanes won"), or follows "and"/"but"
+    ("claimed a victory but trails"), so that ``obj`` is a true
+    object, not the subject of a clause the parser took for one ("stating state officials –
+    not Washington – are in charge")."""
+    doc = obj.doc
+    finite = next((t for t in doc[obj.right_edge.i + 1 : stop] if t.tag_ in FINITE_TAGS), None)
+    if finite is None or doc[finite.i - 1].lower_ in ("and", "but", "or", "yet"):
+        return True  # "claimed a victory but trails Clinton": a second predicate of the same subject
+    return any(c.dep_ in SUBJECT_DEPS or c.dep_ == "mark" for c in finite.children)
+
+
 def _bare_complement(ctx: Context, verb: Token) -> tuple[int, int] | None:
     """Content the parser did not attach: "X said Thursday the plan would fail".
 
@@ -236,8 +249,9 @@ def _bare_complement(ctx: Context, verb: Token) -> tuple[int, int] | None:
         else:
             break
     stop = next((tok.i for tok in doc[i + 1 : sent.end] if starts_a_report(tok, lexicon)), sent.end)
-    if i < sent.end and doc[i].dep_ == "dobj" and doc[i].head.i == verb.i and verb.lemma_ != "say":
-        return None  # "added another goal"
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.left_edge.i == i), None)
+    if obj is not None and verb.lemma_ != "say" and _clause_of_its_own(obj, sent.end):
+        return None  # "added another goal when Karlsson scored": the object is no subject of a report
     words = doc[i:stop]
     nominal = next((t.i for t in words if t.pos_ in ("NOUN", "PROPN", "PRON") or t.lower_ in QUANTIFIERS), None)
     finite = next((t.i for t in words if t.tag_ in FINITE_TAGS), None)
