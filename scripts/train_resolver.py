@@ -19,13 +19,16 @@ matched to a gold quote (:func:`quotes.evaluate.match_quotes`) gives (route, sha
 the route by which its speaker was found (``quotes.resolution.Resolved.route``, "+continued"
 for a quote that continues an earlier speaker's), the winning share of the ranking, and whether
 the speaker is the gold one. Per route, the accuracy at each share is made monotone (pooled
-adjacent violators); routes seen fewer than ``MIN_ROUTE`` times share the ``other`` table.
+adjacent violators), and adjacent steps are pooled until each one's accuracy has a standard
+error of at most ``MAX_STDERR``; routes seen fewer than ``MIN_ROUTE`` times share the ``other``
+table.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
 import json
+import math
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -57,6 +60,10 @@ STEP_SIZE = 1.0
 MIN_ROUTE = 40
 # Shares are pooled into bins of at least this many quotes before the monotone fit.
 MIN_BIN = 25
+# Then adjacent steps are pooled until each step's accuracy has a standard error of at most
+# this: a band can only be calibrated within 0.05 if its accuracy is known that well (a step of
+# 25 quotes right 84% of the time is known to within 0.07 only).
+MAX_STDERR = 0.05
 
 
 def fold_of(doc_id: str) -> str:
@@ -259,7 +266,21 @@ def _monotone(points: list[tuple[float, bool]]) -> list[list[float]]:
                 del steps[k]
                 merged = True
                 break
+    while len(steps) > 1:  # a step whose accuracy is not known to within MAX_STDERR joins a neighbour
+        errors = [_stderr(right, count) for _, right, count in steps]
+        k = max(range(len(steps)), key=lambda j: errors[j])
+        if errors[k] <= MAX_STDERR:
+            break
+        j = k + 1 if k + 1 < len(steps) else k - 1
+        lo, hi = sorted((k, j))
+        steps[lo:hi + 1] = [[steps[hi][0], steps[lo][1] + steps[hi][1], steps[lo][2] + steps[hi][2]]]
     return [[round(upper, 6), round(right / count, 4), count] for upper, right, count in steps]
+
+
+def _stderr(right: float, count: int) -> float:
+    """The standard error of an accuracy of ``right`` out of ``count``."""
+    p = right / count
+    return math.sqrt(max(p * (1 - p), 0.25 / count) / count)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -166,3 +166,23 @@ def test_a_name_described_as_a_company_is_an_organisation(extractor):
             '"We had no choice," it said.')
     quote = extractor.extract(text).quotes[0]
     assert (quote.speaker, quote.speaker_type) == ("Orbital Freight", "ORG")
+
+
+def _train_resolver():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "train_resolver.py"
+    spec = importlib.util.spec_from_file_location("train_resolver", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_calibration_steps_are_pooled_until_each_accuracy_is_known_well_enough():
+    monotone = _train_resolver()._monotone
+    few = [(0.3, k < 24) for k in range(30)] + [(0.9, k < 27) for k in range(30)]
+    many = [(0.3, k < 160) for k in range(200)] + [(0.9, k < 180) for k in range(200)]
+    # 30 quotes right 80% of the time are known to within 0.07 only: the two bins become one
+    assert monotone(sorted(few)) == [[0.9, 0.85, 60]]
+    assert monotone(sorted(many)) == [[0.3, 0.8, 200], [0.9, 0.9, 200]]
