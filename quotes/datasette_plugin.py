@@ -4,13 +4,12 @@ On a ``quotes`` row page it adds a card with the quote highlighted inside its pa
 speaker and addressee linked to their rows and the source chain drawn as arrows
 (``Reuters → Sergey Shoygu``); in quote tables the paragraph column gets the same highlight.
 
-A ``speakers`` row page is the speaker's page: the name as its title, the other names
-(``speaker_aliases``, when the database has that table), the descriptions most articles give,
-a bar chart of quotes per month (an SVG drawn here, on the server: no script, no CDN), the latest
-quotes in their paragraphs, whom the speaker addressed and who addressed them, who relayed them
-and whom they relayed, and the cues they use. Every speaker link leads there: the quote card's,
-the speaker lists', and (through :func:`render_cell`) the ``speaker``/``addressee``/``conduit``
-cells of ``quote_view`` and of the canned queries and the names of the ``speakers`` table.
+A ``speakers`` row page is the speaker's page, whose card :mod:`quotes.speaker_page` makes (the
+names, descriptions, a chart of quotes per month, the latest quotes, who addressed and relayed
+whom, the cues). Every speaker link leads there: the quote card's, the speaker lists', and
+(through :func:`render_cell`) the ``speaker``/``addressee``/``conduit`` cells of ``quote_view``
+and of the canned queries and the names of the ``speakers`` table. The pieces both cards use
+(the highlight, safe article links, speaker page links) are in :mod:`quotes.page_parts`.
 
 Values from articles reach the page only through Jinja's autoescape or ``markupsafe.escape``,
 so a quote or a name holding ``<script>`` shows as text. Every query binds its parameters.
@@ -33,18 +32,16 @@ imports it while ``datasette.app`` is still being imported.
 """
 from __future__ import annotations
 
-import asyncio
-import json
-import math
-import re
 import weakref
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode, urlsafe_components
 from markupsafe import Markup
+
+from .page_parts import highlight, safe_href, speaker_url
+from .speaker_page import speaker_card
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -76,128 +73,6 @@ select l.position, l.role, l.cue, l.speaker_id, s.name, s.type
 from chain_links l join speakers s on s.id = l.speaker_id
 where l.quote_id = :id order by l.position
 """
-
-
-# The speaker page. Each query reads one speaker's rows through an index (quotes.speaker_id,
-# quotes.addressee_id, chain_links(speaker_id, role), chain_links' and speaker_descriptions'
-# primary keys); lists are cut at a few rows, with the full count (a window over the groups).
-SPEAKER_SQL = """
-select id, name, type, descriptions, quote_count, addressed_count, relayed_count, document_count
-from speakers where id = :id
-"""
-
-ALIASES_SQL = """
-select alias, type, document_count, count(*) over () as total
-from speaker_aliases
-where speaker_id = :id and alias != :name
-order by document_count desc, alias
-limit :limit
-"""
-
-DESCRIPTIONS_SQL = """
-select description, document_count, count(*) over () as total
-from speaker_descriptions
-where speaker_id = :id
-order by document_count desc, description
-limit :limit
-"""
-
-MONTHS_SQL = """
-select substr(d.published, 1, 7) as month, count(*) as quotes
-from quotes q join documents d on d.id = q.document_id
-where q.speaker_id = :id
-group by month
-order by month
-"""
-
-LATEST_QUOTES_SQL = """
-select q.id, q.text, q.kind, q.cue, q.paragraph, q.paragraph_quote_start, q.paragraph_quote_end,
-       q.addressee_id, a.name as addressee,
-       q.document_id, d.title, d.url, d.publisher, d.published
-from quotes q
-join documents d on d.id = q.document_id
-left join speakers a on a.id = q.addressee_id
-where q.speaker_id = :id
-order by coalesce(d.published, '') = '', d.published desc, q.document_id, q.start
-limit :limit
-"""
-
-# Whom the speaker addressed: the addressees of their quotes.
-ADDRESSED_SQL = """
-select q.addressee_id as id, s.name, s.type, count(*) as quotes, count(*) over () as total
-from quotes q join speakers s on s.id = q.addressee_id
-where q.speaker_id = :id
-group by q.addressee_id
-order by quotes desc, s.name
-limit :limit
-"""
-
-# Who addressed the speaker: the speakers of quotes said to them.
-ADDRESSED_BY_SQL = """
-select q.speaker_id as id, s.name, s.type, count(*) as quotes, count(*) over () as total
-from quotes q join speakers s on s.id = q.speaker_id
-where q.addressee_id = :id
-group by q.speaker_id
-order by quotes desc, s.name
-limit :limit
-"""
-
-# Who relayed the speaker: the conduits in the chains of their quotes.
-RELAYED_BY_SQL = """
-select l.speaker_id as id, s.name, s.type, count(distinct l.quote_id) as quotes,
-       count(*) over () as total
-from quotes q
-join chain_links l on l.quote_id = q.id and l.role = 'conduit'
-join speakers s on s.id = l.speaker_id
-where q.speaker_id = :id
-group by l.speaker_id
-order by quotes desc, s.name
-limit :limit
-"""
-
-# Whom the speaker relayed: the speakers of quotes in whose chain they are a conduit.
-RELAYED_SQL = """
-select q.speaker_id as id, s.name, s.type, count(distinct q.id) as quotes,
-       count(*) over () as total
-from chain_links l
-join quotes q on q.id = l.quote_id
-join speakers s on s.id = q.speaker_id
-where l.speaker_id = :id and l.role = 'conduit'
-group by q.speaker_id
-order by quotes desc, s.name
-limit :limit
-"""
-
-CUES_SQL = """
-select cue, count(*) as quotes, count(*) over () as total
-from quotes
-where speaker_id = :id and coalesce(cue, '') != ''
-group by cue
-order by quotes desc, cue
-limit :limit
-"""
-
-# How many rows each list of the speaker page shows.
-LIST_LIMIT = 10
-LATEST_LIMIT = 20
-ALIAS_LIMIT = 20
-# A chart of more months than this shows years instead.
-MAX_MONTH_BARS = 120
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
-
-def highlight(paragraph: str, start: int, end: int) -> Markup:
-    """The paragraph as HTML with ``paragraph[start:end]`` in ``<mark>``, everything escaped."""
-    return Markup('{}<mark class="quote">{}</mark>{}').format(
-        paragraph[:start], paragraph[start:end], paragraph[end:]
-    )
-
-
-def safe_href(url: str | None) -> str | None:
-    """Only http(s) links from article metadata become hrefs (never ``javascript:``)."""
-    if url and urlsplit(url.strip()).scheme.lower() in ("http", "https"):
-        return url.strip()
-    return None
 
 
 async def quote_card(datasette: Any, database: str, quote_id: str) -> dict[str, Any] | None:
@@ -238,225 +113,6 @@ async def quote_card(datasette: Any, database: str, quote_id: str) -> dict[str, 
         "href": safe_href(row["url"]),
         "publisher": row["publisher"],
         "published": row["published"],
-    }
-
-
-def speaker_url(datasette: Any, database: str, speaker_id: str | None) -> str | None:
-    """The speaker's page: the row page of ``speakers``."""
-    if not speaker_id:
-        return None
-    return datasette.urls.row(database, "speakers", tilde_encode(str(speaker_id)))
-
-
-def plural(count: int, word: str, words: str | None = None) -> str:
-    return f"{count:,} {word if count == 1 else (words or word + 's')}"
-
-
-def month_series(rows: list[tuple[str | None, int]]) -> tuple[list[dict[str, Any]], int]:
-    """Quotes per month, every month from the first to the last (zero where none), and how many
-    quotes have no usable date. Over :data:`MAX_MONTH_BARS` months, the bars are years."""
-    counts: dict[tuple[int, int], int] = {}
-    undated = 0
-    for month, quotes in rows:
-        match = MONTH_RE.match(month or "")
-        if match:
-            key = (int(match[1]), int(match[2]))
-            counts[key] = counts.get(key, 0) + quotes
-        else:
-            undated += quotes
-    if not counts:
-        return [], undated
-    (first_year, first_month), (last_year, last_month) = min(counts), max(counts)
-    span = (last_year - first_year) * 12 + last_month - first_month + 1
-    if span > MAX_MONTH_BARS:
-        years: dict[int, int] = {}
-        for (year, _), quotes in counts.items():
-            years[year] = years.get(year, 0) + quotes
-        series = [{"label": str(y), "quotes": years.get(y, 0)} for y in range(first_year, last_year + 1)]
-        return series, undated
-    series = []
-    for n in range(span):
-        year, month = divmod(first_year * 12 + first_month - 1 + n, 12)
-        series.append({"label": f"{year:04d}-{month + 1:02d}", "quotes": counts.get((year, month + 1), 0)})
-    return series, undated
-
-
-def nice_step(peak: int, ticks: int = 4) -> int:
-    """A step of 1, 2 or 5 times a power of ten that cuts ``0..peak`` into about ``ticks`` parts."""
-    rough = max(peak / ticks, 1)
-    power = 10 ** math.floor(math.log10(rough))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
-
-
-def bar_chart(series: list[dict[str, Any]], title: str, width: int = 720, height: int = 200) -> Markup:
-    """An SVG bar chart of ``series`` (``label``, ``quotes``), written out here: it needs no script
-    and no file from anywhere. Every text in it is escaped."""
-    left, right, top, bottom = 40, 10, 14, 30
-    plot_w, plot_h = width - left - right, height - top - bottom
-    most = max((point["quotes"] for point in series), default=0)
-    tick_step = nice_step(most)
-    # Ticks from 0 to the first multiple of the step at or above the tallest bar (at least 1).
-    ticks = [tick_step * n for n in range(max(math.ceil(most / tick_step), 1) + 1)]
-    peak = ticks[-1]
-    slot = plot_w / max(len(series), 1)
-    bar_w = max(slot * 0.8, 1.0)
-    step = math.ceil(len(series) / 10) if len(series) > 12 else 1
-    parts = [
-        Markup(
-            '<svg class="speaker-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" '
-            'width="{w}" height="{h}" role="img" aria-label="{title}"><title>{title}</title>'
-        ).format(w=width, h=height, title=title)
-    ]
-    for tick in ticks:
-        y = top + plot_h - tick / peak * plot_h
-        parts.append(
-            Markup(
-                '<line class="grid" x1="{x1}" x2="{x2}" y1="{y:.1f}" y2="{y:.1f}"/>'
-                '<text class="tick" x="{tx}" y="{ty:.1f}" text-anchor="end">{tick}</text>'
-            ).format(x1=left, x2=width - right, y=y, tx=left - 6, ty=y + 4, tick=tick)
-        )
-    for i, point in enumerate(series):
-        x = left + i * slot + (slot - bar_w) / 2
-        if point["quotes"]:
-            bar_h = point["quotes"] / peak * plot_h
-            parts.append(
-                Markup(
-                    '<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bw:.1f}" height="{bh:.1f}" '
-                    'data-label="{label}" data-quotes="{n}"><title>{label}: {quotes}</title></rect>'
-                ).format(
-                    x=x, y=top + plot_h - bar_h, bw=bar_w, bh=bar_h,
-                    label=point["label"], n=point["quotes"], quotes=plural(point["quotes"], "quote"),
-                )
-            )
-        if i % step == 0:
-            parts.append(
-                Markup('<text class="label" x="{x:.1f}" y="{y}" text-anchor="middle">{label}</text>').format(
-                    x=left + i * slot + slot / 2, y=height - bottom + 16, label=point["label"]
-                )
-            )
-    parts.append(
-        Markup('<line class="axis" x1="{x1}" x2="{x2}" y1="{y}" y2="{y}"/></svg>').format(
-            x1=left, x2=width - right, y=top + plot_h
-        )
-    )
-    return Markup("").join(parts)
-
-
-def speaker_list(datasette: Any, database: str, rows: list[Any]) -> dict[str, Any]:
-    """Rows of (id, name, type, quotes, total) as linked entries, with how many there are."""
-    return {
-        "total": rows[0]["total"] if rows else 0,
-        "items": [
-            {
-                "id": row["id"],
-                "name": row["name"],
-                "type": row["type"],
-                "quotes": row["quotes"],
-                "url": speaker_url(datasette, database, row["id"]),
-            }
-            for row in rows
-        ],
-    }
-
-
-async def speaker_card(datasette: Any, database: str, speaker_id: str) -> dict[str, Any] | None:
-    """Everything the speaker page shows, or None if there is no such speaker."""
-    db = datasette.get_database(database)
-    rows = (await db.execute(SPEAKER_SQL, {"id": speaker_id})).rows
-    if not rows:
-        return None
-    speaker = dict(rows[0])
-    params = {"id": speaker_id, "limit": LIST_LIMIT}
-
-    async def rows_of(sql: str, **extra: Any) -> list[Any]:
-        return list((await db.execute(sql, {**params, **extra})).rows)
-
-    async def aliases() -> list[Any] | None:
-        # speaker_aliases is newer than some databases: no table, no list.
-        if not await db.table_exists("speaker_aliases"):
-            return None
-        return await rows_of(ALIASES_SQL, name=speaker["name"], limit=ALIAS_LIMIT)
-
-    (alias_rows, descriptions, months, latest, addressed, addressed_by, relayed_by, relayed,
-     cues) = await asyncio.gather(
-        aliases(),
-        rows_of(DESCRIPTIONS_SQL),
-        rows_of(MONTHS_SQL),
-        rows_of(LATEST_QUOTES_SQL, limit=LATEST_LIMIT),
-        rows_of(ADDRESSED_SQL),
-        rows_of(ADDRESSED_BY_SQL),
-        rows_of(RELAYED_BY_SQL),
-        rows_of(RELAYED_SQL),
-        rows_of(CUES_SQL),
-    )
-    name = speaker["name"]
-    series, undated = month_series([(row["month"], row["quotes"]) for row in months])
-    dated = sum(point["quotes"] for point in series)
-    unit = "month" if series and len(series[0]["label"]) == 7 else "year"
-    description_list = [{"description": r["description"], "documents": r["document_count"]} for r in descriptions]
-    descriptions_total = descriptions[0]["total"] if descriptions else 0
-    if not description_list:  # a database whose speaker_descriptions lacks the speaker
-        try:
-            listed = json.loads(speaker["descriptions"] or "[]")
-        except (TypeError, ValueError):
-            listed = []
-        if isinstance(listed, list):
-            description_list = [{"description": str(d), "documents": None} for d in listed[:LIST_LIMIT]]
-            descriptions_total = len(listed)
-
-    def quote_view_url(**filters: str) -> str:
-        return f"{datasette.urls.table(database, 'quote_view')}?{urlencode(filters)}"
-
-    return {
-        "id": speaker["id"],
-        "name": name,
-        "type": speaker["type"],
-        "quote_count": speaker["quote_count"],
-        "addressed_count": speaker["addressed_count"],
-        "relayed_count": speaker["relayed_count"],
-        "document_count": speaker["document_count"],
-        "aliases": None if alias_rows is None else {
-            "total": alias_rows[0]["total"] if alias_rows else 0,
-            "items": [{"alias": r["alias"], "type": r["type"], "documents": r["document_count"]}
-                      for r in alias_rows],
-        },
-        "descriptions": {"total": descriptions_total, "items": description_list},
-        "chart": bar_chart(series, f"Quotes by {name} per {unit}") if series else None,
-        "chart_data": series,
-        "chart_unit": unit,
-        "dated_quotes": dated,
-        "undated_quotes": undated,
-        "latest": [
-            {
-                "id": row["id"],
-                "url": datasette.urls.row(database, "quotes", tilde_encode(row["id"])),
-                "kind": row["kind"],
-                "cue": row["cue"],
-                "paragraph": highlight(row["paragraph"], row["paragraph_quote_start"], row["paragraph_quote_end"]),
-                "addressee": row["addressee"],
-                "addressee_url": speaker_url(datasette, database, row["addressee_id"]),
-                "title": row["title"] or row["document_id"],
-                "document_url": datasette.urls.row(database, "documents", tilde_encode(row["document_id"])),
-                "href": safe_href(row["url"]),
-                "publisher": row["publisher"],
-                "published": row["published"],
-            }
-            for row in latest
-        ],
-        "quotes_url": quote_view_url(speaker_id=speaker["id"]),
-        "addressed_quotes_url": quote_view_url(addressee_id=speaker["id"]),
-        "addressed": speaker_list(datasette, database, addressed),
-        "addressed_by": speaker_list(datasette, database, addressed_by),
-        "relayed_by": speaker_list(datasette, database, relayed_by),
-        "relayed": speaker_list(datasette, database, relayed),
-        "cues": {
-            "total": cues[0]["total"] if cues else 0,
-            "items": [
-                {"cue": r["cue"], "quotes": r["quotes"],
-                 "url": quote_view_url(speaker_id=speaker["id"], cue=r["cue"])}
-                for r in cues
-            ],
-        },
     }
 
 

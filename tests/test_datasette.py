@@ -923,7 +923,7 @@ def test_plain_datasette_shows_the_same_speaker_pages(plain_ds, served_ds, quote
 
 
 def test_month_series_fills_gaps_and_counts_undated_quotes():
-    from quotes.datasette_plugin import month_series
+    from quotes.month_chart import month_series
 
     series, undated = month_series([(None, 3), ("", 1), ("2018-11", 2), ("2019-02", 4), ("2018-13", 5), ("n/a", 1)])
     assert [(p["label"], p["quotes"]) for p in series] == [("2018-11", 2), ("2018-12", 0), ("2019-01", 0), ("2019-02", 4)]
@@ -936,7 +936,7 @@ def test_month_series_fills_gaps_and_counts_undated_quotes():
 
 
 def test_bar_chart_escapes_its_title_and_draws_a_bar_per_non_empty_month():
-    from quotes.datasette_plugin import bar_chart
+    from quotes.month_chart import bar_chart
 
     svg = bar_chart([{"label": "2018-11", "quotes": 2}, {"label": "2018-12", "quotes": 0}], "Quotes by <script>x</script>")
     assert "<script>" not in svg and "&lt;script&gt;" in svg
