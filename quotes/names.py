@@ -139,6 +139,8 @@ class NameTable:
         words = self._name_words(ent)
         if not words or (ent.label_ == "PERSON" and not self._looks_like_person(words)):
             return
+        if not any(c.isupper() for word in words for c in word):
+            return  # "the rookie defenceman" tagged ORG: a name has a capital somewhere ("eBay")
         name = " ".join(words).replace(" .", ".")
         label = ent.label_
         group = None

@@ -30,7 +30,9 @@ The features, each a number for one (mention, candidate) pair:
   word of its name, or a title it bears), ``word_overlap`` (how many of the description's words
   the entity's words hold), ``mentioned_before``, ``order`` (later mentions first), and, when
   no head matches, ``definite_fallback`` (the latest organisation for "the agency", the latest
-  person for "the professor") or ``unmatched``;
+  person for "the professor") or ``unmatched``; an earlier speaker no entity holds is a
+  candidate of a definite description with its head noun, in its number ("a person familiar
+  with the talks" for "the person");
 * ``nobody`` (and ``indefinite``, weight 0): the candidate that stands for no entity.
 """
 from __future__ import annotations
@@ -106,10 +108,17 @@ def choices(resolver: "Resolver", mention: Span, at: int, kind: str, content: tu
         out.append(Choice(_resolved(group), group, f))
     last_spoke = max((p for p, _ in spoken["all"]), default=None)
     for position, r in spoken.get(None, []):  # an earlier speaker the table does not hold ("a spokeswoman")
+        if kind == "description":
+            # "a person familiar with the talks said … according to the person": a definite
+            # description with the same head noun, in the same number
+            if r.name not in exclude and _definite(mention) \
+                    and _head(resolver, position, r.name) == (mention.root.lemma_.lower(), _plural(mention.root)):
+                out.append(Choice(r, None, {"recency": -(at - position) / 100, "head_matches": 1.0,
+                                            "mentioned_before": 1.0, "order": position / 1000}))
+            continue
         # a pair, or words no entity holds ("Stella's owners"), are "they"; one person "he" or "she"
         plural = " and " in r.name or (r.type is None and r.name.lower() not in SINGULAR_PRONOUNS)
-        if kind == "description" or r.name in exclude or (kind == "they") != plural \
-                or not (plural or r.type in (wanted or ())):
+        if r.name in exclude or (kind == "they") != plural or not (plural or r.type in (wanted or ())):
             continue
         f = {"recency": -(at - position) / 100, "last_speaker": float(position == last_spoke)}
         out.append(Choice(r, None, f))
@@ -117,6 +126,25 @@ def choices(resolver: "Resolver", mention: Span, at: int, kind: str, content: tu
     keep = Resolved(mention.text, nominal if nominal == "PERSON" else None)
     out.append(Choice(keep, None, {"nobody": 1.0, "indefinite": float(_indefinite(mention))}, nobody=True))
     return out
+
+
+def _head(resolver: "Resolver", position: int, words: str) -> tuple[str, bool] | None:
+    """The head noun's lemma, and whether it is plural, of the mention ``words`` at token ``position``."""
+    doc = resolver.doc
+    start = doc[position].idx
+    if doc.text[start : start + len(words)] != words:
+        return None
+    span = doc.char_span(start, start + len(words), alignment_mode="expand")
+    return (span.root.lemma_.lower(), _plural(span.root)) if span is not None else None
+
+
+def _plural(token) -> bool:
+    return token.tag_ in ("NNS", "NNPS")
+
+
+def _definite(mention: Span) -> bool:
+    return any(t.dep_ in ("det", "poss") and t.lower_ in ("the", "this", "that", "these", "those")
+               for t in mention.root.children)
 
 
 def _speakers_before(resolver: "Resolver", at: int) -> dict:

@@ -48,6 +48,22 @@ def test_a_surname_that_is_also_a_first_name_still_agrees_when_no_one_else_does(
     assert speakers(extractor, text) == ["Clinton"]
 
 
+def test_a_definite_description_repeats_an_earlier_unnamed_speaker(extractor):
+    text = ('A person familiar with the talks said the deal was done. Wade Baldwin will be waived by the '
+            'team. The deal was done to save money, according to the person, who spoke on condition of anonymity.')
+    assert speakers(extractor, text) == ["A person familiar with the talks"] * 2
+    # an indefinite description introduces someone; a singular one is none of a plural group
+    text = 'Justice officials said the rules were clear. "It is up to the minister," a justice official said.'
+    assert speakers(extractor, text) == ["Justice officials", "a justice official"]
+
+
+def test_words_without_a_capital_are_no_name(extractor):
+    # the model tags "the rookie defenceman" ORG: a description of the player named before
+    text = ('Caleb Jones, 21, scored his first career NHL goal on Saturday. "I will have a little smile," '
+            'said the rookie defenceman, younger brother of Seth Jones.')
+    assert speakers(extractor, text) == ["Caleb Jones"]
+
+
 def test_a_previous_speaker_the_name_table_does_not_hold_is_an_antecedent(extractor):
     # "Tavrin Oskadel" is an invented name: whether or not the model tags it, he is the speaker
     text = ('Tavrin Oskadel, the minister for ports, said the rules were broad. "We listen to every '
