@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# --- this script's own tests (kept apart from quotes.store.identity on purpose) ------------------
+# --- this script's own tests (kept apart from quotes.store's identity rules on purpose) ----------
 
 PRONOUNS = set("i me we us you he him she her it they them this that these those who one someone "
                "another others some many most several all both each".split())

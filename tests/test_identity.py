@@ -1,4 +1,5 @@
-"""Speaker identity across articles (quotes.store.identity and the store that applies it).
+"""Speaker identity across articles (quotes.store.name_forms, .descriptions and .identity, and the
+store that applies it).
 
 The rules are tested on names written for these tests; the store is tested on small articles
 built by hand (no spaCy), so that every promise of the store (any order, any batching, shards,
@@ -16,9 +17,9 @@ import pytest
 
 from quotes.records import Article, Document, Entity, Link, Quote
 from quotes.store import Store, merge
-from quotes.store.identity import (
-    Aliases, NameRow, PersonName, analyze, description, identify, same_person,
-)
+from quotes.store.descriptions import description
+from quotes.store.identity import Aliases, NameRow, identify
+from quotes.store.name_forms import PersonName, analyze, same_person
 
 # --- the rules -----------------------------------------------------------------------------------
 

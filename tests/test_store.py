@@ -319,23 +319,23 @@ def test_batches_nest_in_a_callers_transaction(tmp_path, corpus):
 KILLED_WRITER = textwrap.dedent(
     """
     import pickle, sys, time
-    from quotes.store import Store
+    from quotes.store import Store, writer
 
     articles = pickle.load(open(sys.argv[2], "rb"))
     store = Store(sys.argv[1])
     first, rest = articles[:2], articles[2:]
     for _ in store.add_many(first, batch_size=2):
         pass
-    refresh = Store._refresh_speakers
+    refresh = writer.refresh_speakers
 
-    def refresh_then_stall(self):
-        refresh(self)
-        if self.conn.in_transaction and self.summary()["documents"] > len(first):
+    def refresh_then_stall(conn):
+        refresh(conn)
+        if conn.in_transaction and store.summary()["documents"] > len(first):
             # Inside the second batch: its documents, quotes and speakers are all written.
             print("mid-batch", flush=True)
             time.sleep(600)
 
-    Store._refresh_speakers = refresh_then_stall
+    writer.refresh_speakers = refresh_then_stall  # the name the writer calls it by
     for _ in store.add_many(rest, batch_size=len(rest)):
         pass
     """

@@ -6,7 +6,7 @@ The schema is documented in ``docs/database.md``. Three promises shape this pack
   or the number of runs that stored them (apart from the ``added`` timestamps and SQLite's
   internal rowids). Ids are therefore derived from content (:mod:`.rows`); speaker aggregates
   are sums over documents, kept by adding and subtracting each document's share inside the
-  same transaction (:mod:`.writer`).
+  same transaction (:mod:`.speaker_upkeep`).
 * A document's rows land whole: each batch of documents is one ``BEGIN IMMEDIATE`` ...
   ``COMMIT``, so a killed writer leaves the batches before it and nothing of the one it was in.
 * Readers never block the writer and never see ``database is locked``: the file is in WAL
@@ -16,8 +16,11 @@ The schema is documented in ``docs/database.md``. Three promises shape this pack
   alone (:mod:`.identity`), again for the blocks of names each batch touches.
 
 Modules: :mod:`.schema` (migrations, views, full-text search), :mod:`.rows` (an article as
-rows), :mod:`.identity` (which names are one speaker), :mod:`.writer` (:class:`Store`),
-:mod:`.merge` (:func:`merge`), :mod:`.connection`.
+rows), :mod:`.name_words` (the word lists names are read by), :mod:`.name_forms` (what one
+name is), :mod:`.descriptions` (which descriptions are worth showing), :mod:`.identity` (which
+names are one speaker; the user's aliases), :mod:`.writer` (:class:`Store`: the write path),
+:mod:`.speaker_upkeep` (the batch's speaker identity and counts, in SQL), :mod:`.merge`
+(:func:`merge`), :mod:`.connection`.
 """
 from __future__ import annotations
 
