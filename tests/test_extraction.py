@@ -709,3 +709,10 @@ def test_a_noun_phrase_object_after_the_cue_is_no_reported_clause(extractor, tex
 ])
 def test_a_bare_clause_after_the_cue_is_reported(extractor, text, content):
     only(extractor.extract(text), text=content, speaker="Maria Lopez")
+
+
+def test_the_part_after_an_interrupting_cue_runs_on_to_its_verb(extractor):
+    # the parser cuts "but one person" off its verb: the second piece runs to the sentence end
+    text = "Ana Ruiz and some colleagues hid under desks, she said, but one person ran to the roof and was shot."
+    assert [q.text for q in extractor.extract(text).quotes] == [
+        "Ana Ruiz and some colleagues hid under desks", "but one person ran to the roof and was shot"]

@@ -89,6 +89,9 @@ def test_a_description_is_the_entity_it_was_said_of(extractor):
 def test_a_document_speaks_for_the_body_that_issued_it(extractor):
     text = 'Harlow Water Authority closed the river on Monday. "The water is safe," a statement from the authority said.'
     assert speakers(extractor, text) == ["Harlow Water Authority"]
+    # data and the places that publish it speak for their owner too
+    text = "According to Infrastructure Canada's public database, most of the gaps have since been filled."
+    assert speakers(extractor, text) == ["Infrastructure Canada"]
 
 
 def test_an_unnamed_spokeswoman_stays_what_she_is_unless_named(extractor):

@@ -123,6 +123,12 @@ def _content_attributions(ctx: Context, verb: Token, span: tuple[int, int], cue:
     quotation on the other side of the cue: “A,” she said, “B.”"""
     text = ctx.text
     pieces = _around_cue(text, *span, verb, speaker)
+    if len(pieces) == 2 and pieces[1][0] > verb.idx and not _has_verb(verb.doc, *pieces[1]):
+        # "X hid under desks, he said, but one person ran to the roof": the part after an
+        # interrupting cue carries a verb ("The market, he said, has cooled"); the parser cut
+        # this one short of it, so it runs to the end of the sentence, or is none
+        rest = trim_chars(text, pieces[1][0], end_char(ctx.index.sent(verb.i)[-1]))
+        pieces = [pieces[0], rest] if _has_verb(verb.doc, *rest) else pieces[:1]
     found = []
     for start, end in pieces:
         inside = ctx.quoted_in(start, end, verb.idx)
@@ -161,6 +167,11 @@ def _as_reported(verb: Token, text: str) -> tuple[int, int] | None:
     if verb.i < head.i:
         return trim_chars(text, end_char(verb.right_edge), end_char(head.right_edge))
     return trim_chars(text, head.left_edge.idx, verb.left_edge.idx)
+
+
+def _has_verb(doc, start: int, end: int) -> bool:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
 def _around_cue(text: str, start: int, end: int, verb: Token, speaker: Span | None) -> list[tuple[int, int]]:
