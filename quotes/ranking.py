@@ -99,7 +99,7 @@ def choices(resolver: "Resolver", mention: Span, at: int, kind: str, content: tu
         if (wanted is not None and group.entity.type not in wanted) or (
                 gender is not None and group.gender is not None and group.gender != gender):
             continue
-        last = _last_mention(resolver, group, at, spoken.get(group.entity.key))
+        last = last_mention(resolver, group, at, spoken.get(group.entity.key))
         if last is None and kind != "description":
             continue
         f = _salience(resolver, group, at, last, content, spoken, gender)
@@ -157,7 +157,7 @@ def _speakers_before(resolver: "Resolver", at: int) -> dict:
     return out
 
 
-def _last_mention(resolver: "Resolver", group: "Group", at: int, spoke: list | None) -> int | None:
+def last_mention(resolver: "Resolver", group: "Group", at: int, spoke: list | None) -> int | None:
     """Where ``group`` was last mentioned before ``at`` as an antecedent: outside quotations, a
     mention that is no clause subject counting OBJECT_PENALTY tokens earlier, and the quotes it
     spoke counting as mentions."""

@@ -22,7 +22,7 @@ from spacy.tokens import Span
 
 from .attribution import Attribution
 from .names import Group, NameTable
-from .ranking import Choice, Ranker, choices, kind_of
+from .ranking import Choice, Ranker, choices, kind_of, last_mention
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 GROUP_PRONOUNS = {"they", "them", "their"}
@@ -32,10 +32,6 @@ FIRST_PERSON = {"i", "we", "me", "us"}
 PLURAL_REACH = 80
 # A name that is not a clause subject is a weaker antecedent: counted as this many tokens earlier.
 OBJECT_PENALTY = 40
-# For he/she, a person whose gender is unknown counts as mentioned this many tokens earlier, a
-# one-word "person" (often a place NER took for one) SINGLE_WORD_DOUBT tokens earlier.
-UNKNOWN_GENDER_DOUBT = 30
-SINGLE_WORD_DOUBT = 150
 # Events a body holds: "told a Security Council meeting" tells the Security Council.
 EVENT_NOUNS = {"meeting", "conference", "hearing", "session", "summit", "briefing", "gathering", "assembly"}
 # Pronoun objects ("told him") that found no antecedent say nothing about whom the words were for.
@@ -222,40 +218,21 @@ class Resolver:
         named = [e for e in self.index.ents_in(mention.start, head.i) if e.label_ in ("ORG", "PERSON", "GPE")]
         return named[-1] if named else None
 
-    def _latest(self, type_: str, at: int, exclude: set[str], gender: str | None = None) -> Resolved | None:
-        """The entity of ``type_`` mentioned last before token ``at`` (names and resolved speakers).
-
-        For he/she, a person whose gender is unknown counts as mentioned a little earlier than
-        they were, and a one-word "person" (often a mistagged place) earlier still.
-        """
+    def _latest(self, type_: str, at: int, exclude: set[str]) -> Resolved | None:
+        """The entity of ``type_`` mentioned last before token ``at`` (names and resolved speakers),
+        a mention that is no clause subject counting ``OBJECT_PENALTY`` tokens earlier."""
         best, best_at = None, float("-inf")
         for g in self.table.groups:
-            if g.entity.type != type_ or g.entity.name in exclude or not _agrees(g.gender, gender):
+            if g.entity.type != type_ or g.entity.name in exclude:
                 continue
-            subjects = set(g.subject_at)
-            prior = [i - (0 if i in subjects else OBJECT_PENALTY) for i in g.mentions
-                     if i < at and not self.table.in_quote(i) and self._visible_from(i, at)]
-            if not prior:
-                continue
-            score = max(prior) - self._doubt(g, gender)
-            if score > best_at:
-                best, best_at = _resolved(g), score
+            last = last_mention(self, g, at, None)
+            if last is not None and last > best_at:
+                best, best_at = _resolved(g), last
         for position, r in self.speaker_mentions:
-            group = self.table.by_name.get(r.name)
-            if " and " in r.name and gender is not None:
-                continue  # a pair is no "he" or "she"
             if position < at and r.type == type_ and r.name not in exclude and self._visible_from(position, at) \
-                    and _agrees(group.gender if group else None, gender):
-                score = position - (self._doubt(group, gender) if group else 0)
-                if score >= best_at:
-                    best, best_at = r, score
+                    and position >= best_at:
+                best, best_at = r, position
         return best
-
-    @staticmethod
-    def _doubt(group: Group, gender: str | None) -> int:
-        if gender is None or group.gender is not None:
-            return 0
-        return UNKNOWN_GENDER_DOUBT if len(group.entity.name.split()) > 1 else SINGLE_WORD_DOUBT
 
     def _latest_plural_subject(self, at: int, reach: int = PLURAL_REACH) -> Resolved | None:
         """"Tore Sohlberg and Lehla Abreder said…; they added": the last plural subject before ``at``."""
@@ -382,7 +359,3 @@ class Resolver:
 def _mention_of(tok) -> Span:
     left = min([tok.i] + [c.left_edge.i for c in tok.lefts if c.dep_ in ("compound", "det", "amod")])
     return tok.doc[left : tok.i + 1]
-
-
-def _agrees(known: str | None, wanted: str | None) -> bool:
-    return known is None or wanted is None or known == wanted
