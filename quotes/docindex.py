@@ -14,6 +14,7 @@ class DocIndex:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.text = doc.text  # joined from the tokens on every access
+        self.starts: list[int] = doc.to_array("IDX").tolist()  # each token's character offset
         self.ents: list[Span] = list(doc.ents)
         self._ent_starts = [e.start for e in self.ents]
         self._ent_of: dict[int, Span] = {i: e for e in self.ents for i in range(e.start, e.end)}

@@ -372,7 +372,7 @@ class NameTable:
         group.entity.name = name
 
     def in_quote(self, token_i: int) -> bool:
-        return self.quoted_chars is not None and self.quoted_chars(self.doc[token_i].idx)
+        return self.quoted_chars is not None and self.quoted_chars(self.index.starts[token_i])
 
 
 def _gender(name: str, descriptions: list[str]) -> str | None:

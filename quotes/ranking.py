@@ -130,11 +130,10 @@ def choices(resolver: "Resolver", mention: Span, at: int, kind: str, content: tu
 
 def _head(resolver: "Resolver", position: int, words: str) -> tuple[str, bool] | None:
     """The head noun's lemma, and whether it is plural, of the mention ``words`` at token ``position``."""
-    doc = resolver.doc
-    start = doc[position].idx
-    if doc.text[start : start + len(words)] != words:
+    start = resolver.index.starts[position]
+    if resolver.index.text[start : start + len(words)] != words:
         return None
-    span = doc.char_span(start, start + len(words), alignment_mode="expand")
+    span = resolver.doc.char_span(start, start + len(words), alignment_mode="expand")
     return (span.root.lemma_.lower(), _plural(span.root)) if span is not None else None
 
 
@@ -172,7 +171,7 @@ def last_mention(resolver: "Resolver", group: "Group", at: int, spoke: list | No
 
 def _salience(resolver: "Resolver", group: "Group", at: int, last: int | None, content: tuple[int, int] | None,
               spoken: dict, gender: str | None) -> dict[str, float]:
-    doc, table = resolver.doc, resolver.table
+    table, starts = resolver.table, resolver.index.starts
     speakers = spoken["all"]
     one_word = len(group.entity.name.split()) == 1
     unknown = gender is not None and group.gender is None
@@ -191,7 +190,7 @@ def _salience(resolver: "Resolver", group: "Group", at: int, last: int | None, c
         "same_paragraph": float(seen_in == here),
         "log_mentions": math.log1p(len(outside)),
         "last_speaker": float(bool(speakers) and speakers[-1][1].key == group.entity.key),
-        "named_in_quote": float(content is not None and any(content[0] <= doc[i].idx < content[1] for i in group.mentions)),
+        "named_in_quote": float(content is not None and any(content[0] <= starts[i] < content[1] for i in group.mentions)),
     }
 
 
@@ -241,7 +240,7 @@ def _paragraph(resolver: "Resolver", token_i: int) -> int:
     """The number of the paragraph (line) holding token ``token_i``."""
     starts = resolver.paragraph_starts
     lo, hi = 0, len(starts)
-    char = resolver.doc[token_i].idx
+    char = resolver.index.starts[token_i]
     while lo < hi:
         mid = (lo + hi) // 2
         if starts[mid] <= char:

@@ -257,9 +257,10 @@ class Resolver:
 
     def _visible_from(self, token_i: int, at: int) -> bool:
         """A caption's names are antecedents only inside that caption."""
-        if self.captioned is None or not self.captioned(self.doc[token_i].idx):
+        starts = self.index.starts
+        if self.captioned is None or not self.captioned(starts[token_i]):
             return True
-        return "\n" not in self.index.text[self.doc[token_i].idx : self.doc[at].idx]
+        return "\n" not in self.index.text[starts[token_i] : starts[at]]
 
     def _describe(self, mention: Span, at: int, exclude: set[str]) -> Resolved | None:
         head = mention.root
