@@ -11,7 +11,7 @@ import bisect
 import re
 
 import numpy
-from spacy.attrs import ORTH, SENT_START
+from spacy.attrs import IS_ALPHA, IS_LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -81,10 +81,16 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     bounds = [0, *starts.tolist(), len(doc)]
     cuts = [i for first, stop in zip(bounds, bounds[1:]) for i in _long_block_cuts(ends, first, stop)]
     # one array write: setting token.is_sent_start one by one rescans the whole Doc every time
-    sent_starts = doc.to_array(SENT_START)
+    sent_starts = doc.to_array(SENT_START).astype(numpy.int64)  # 1 starts, -1 continues, 0 the parser decides
+    # a lower-case word after a full stop goes on its sentence ("he's lost 16 lbs. since he
+    # signed up"): the stop ended an abbreviation, for no English sentence opens in lower case
+    stops = [h for h in distinct if strings[int(h)].endswith(".")]
+    lower = doc.to_array(IS_LOWER).astype(bool) & doc.to_array(IS_ALPHA).astype(bool)
+    after_stop = numpy.nonzero(lower[1:] & numpy.isin(orths[:-1], stops))[0] + 1
+    sent_starts[after_stop] = -1
     sent_starts[starts] = 1
     sent_starts[cuts] = 1
-    doc.from_array([SENT_START], sent_starts.reshape(-1, 1))
+    doc.from_array([SENT_START], sent_starts.reshape(-1, 1).astype(numpy.uint64))
     return doc
 
 

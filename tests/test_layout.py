@@ -206,3 +206,10 @@ def test_the_parse_fault_switch_fails_the_component(nlp, monkeypatch):
     with pytest.raises(RuntimeError, match="fault injected at parse"):
         nlp("The pier closes. XQZ-LAYOUT")
     assert len(list(nlp("The pier closes.\nBoats wait.").sents)) == 2  # other documents are untouched
+
+
+def test_a_lower_case_word_after_a_full_stop_continues_the_sentence():
+    # "lbs." ends an abbreviation, not the sentence: no English sentence opens in lower case
+    doc = paragraph_boundaries(spacy.blank("en")("He has lost 16 lbs. since May. He is happy.\nand so on"))
+    starts = {t.text: t.is_sent_start for t in doc}
+    assert starts["since"] is False and starts["He"] is not False and starts["and"] is True
