@@ -238,7 +238,7 @@ class NameTable:
         wanted = numpy.array([strings.add(word) for word in forms], dtype="uint64")
         for i in numpy.flatnonzero(numpy.isin(orths, wanted)):
             tok = doc[int(i)]
-            if tok.ent_type_ in NAME_TYPES or tok.pos_ != "PROPN" or (skipped and skipped(tok.idx)):
+            if tok.ent_type_ in NAME_TYPES or not _name_like(tok) or (skipped and skipped(tok.idx)):
                 continue
             for form, group in sorted(forms[tok.text], key=lambda fg: -len(fg[0])):
                 end = tok.idx + len(form)
@@ -373,6 +373,13 @@ class NameTable:
 
     def in_quote(self, token_i: int) -> bool:
         return self.quoted_chars is not None and self.quoted_chars(self.index.starts[token_i])
+
+
+def _name_like(tok) -> bool:
+    """A proper noun, or a bare subject the tagger took for a common noun or a verb ("Rathbun
+    requested donations": no determiner or modifier, as a name has none)."""
+    return tok.pos_ == "PROPN" or (tok.dep_ in ("nsubj", "nsubjpass")
+                                   and not any(c.dep_ in ("det", "amod", "compound") for c in tok.children))
 
 
 def _gender(name: str, descriptions: list[str]) -> str | None:

@@ -57,6 +57,14 @@ def test_a_definite_description_repeats_an_earlier_unnamed_speaker(extractor):
     assert speakers(extractor, text) == ["Justice officials", "a justice official"]
 
 
+def test_a_surname_the_tagger_misreads_is_still_a_mention_of_its_person(extractor):
+    # the tagger reads "Rathbun" as a verb here; as a bare subject it is Mark Rathbun, so "he" is him
+    text = ('Mark Rathbun left the church in 2004 and later met Daniel Montalvo at a rally in Texas, where the '
+            'two men spoke for hours. Rathbun requested donations via a statement made on his blog, in order to '
+            'help Montalvo with his legal defense. He described Montalvo as "a victim of the church."')
+    assert speakers(extractor, text) == ["Mark Rathbun"]
+
+
 def test_words_without_a_capital_are_no_name(extractor):
     # the model tags "the rookie defenceman" ORG: a description of the player named before
     text = ('Caleb Jones, 21, scored his first career NHL goal on Saturday. "I will have a little smile," '
