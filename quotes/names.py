@@ -114,7 +114,10 @@ class NameTable:
     def _looks_like_person(self, words: list[str]) -> bool:
         """NER's PERSON on a photo credit ("Luis Tato AFP Getty Images") or a title ("Bill C-74")."""
         for word in words:
-            if any(ch.isdigit() for ch in word) or word.lower() in self.lexicon.credit_words or self.lexicon.is_outlet(word):
+            # an agency in a credit ("Luis Tato AFP"), but not a surname some outlet shares ("Marc
+            # Lamont Hill", "Fiona Hill": The Hill)
+            if any(ch.isdigit() for ch in word) or word.lower() in self.lexicon.credit_words \
+                    or (self.lexicon.is_outlet(word) and not word.istitle()):
                 return False
             if word[:1].islower() and word.lower() not in self.lexicon.name_particles:
                 return False

@@ -24,6 +24,25 @@ DESCRIPTION_PLACES = {"in", "at", "from", "with", "inside", "close"}
 ADJACENT_ROLES = {"speech", "tell", "write", "conduit", "direct"}  # cues that take a quotation beside them
 
 
+def _subject(index: DocIndex, node: Token) -> Token | None:
+    """The subject of ``node``; of several the parser gave it ("Apple co-founder Steve Wozniak
+    said", split at the hyphen into "co" and "Wozniak"), the one a person or organisation is named by."""
+    subjects = [c for c in node.children if c.dep_ in SUBJECT_DEPS and not c.is_punct]
+    if len(subjects) > 1:
+        named = [c for c in subjects if (e := index.ent_at(c.i)) is not None and e.label_ in ("PERSON", "ORG")]
+        if named:
+            return named[-1]
+    subject = subjects[0] if subjects else None
+    if subject is not None and subject.tag_ in ("NN", "JJ") and index.ent_at(subject.i) is None \
+            and not any(c.dep_ == "det" for c in subject.children):
+        # "American academic and professor Marc Lamont Hill commented": titles joined before a name
+        person = next((c for c in subject.children if c.dep_ == "conj" and (e := index.ent_at(c.i)) is not None
+                       and e.label_ == "PERSON"), None)
+        if person is not None:
+            return person
+    return subject
+
+
 def speaker_of(index: DocIndex, verb: Token, lexicon: Lexicon) -> tuple[Token | None, Token | None, Span | None]:
     """(speaker, conduit, conduit cue) heads for a cue verb.
 
@@ -38,7 +57,7 @@ def speaker_of(index: DocIndex, verb: Token, lexicon: Lexicon) -> tuple[Token | 
         return speaker_of(index, outer, lexicon)
     node = verb
     for _ in range(6):
-        subj = next((c for c in node.children if c.dep_ in SUBJECT_DEPS and not c.is_punct), None)
+        subj = _subject(index, node)
         if node.i != verb.i and lexicon.cue_role(node.lemma_) == "conduit":
             obj = next((c for c in node.children if c.dep_ in OBJECT_DEPS), None)
             agent = next((g for c in node.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)

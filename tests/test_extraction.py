@@ -716,3 +716,20 @@ def test_the_part_after_an_interrupting_cue_runs_on_to_its_verb(extractor):
     text = "Ana Ruiz and some colleagues hid under desks, she said, but one person ran to the roof and was shot."
     assert [q.text for q in extractor.extract(text).quotes] == [
         "Ana Ruiz and some colleagues hid under desks", "but one person ran to the roof and was shot"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # the tokenizer splits "co-founder": of the subjects the parser gives "said", the named one speaks
+    ("The school said nothing. Apple co-founder Steve Wozniak said the phone was too expensive.", "Steve Wozniak"),
+    # titles joined before a name describe the one person named
+    ('The boy was arrested on Monday. American academic and professor Marc Lamont Hill commented, '
+     '"I hope the boy is fine." The school said nothing.', "Marc Lamont Hill"),
+])
+def test_the_named_subject_speaks(extractor, text, speaker):
+    assert [q.speaker for q in extractor.extract(text).quotes] == [speaker]
+
+
+def test_a_surname_an_outlet_shares_is_still_a_name(extractor):
+    # "Hill" is also The Hill: a person's name is no news organisation's
+    text = "Former adviser Fiona Hill told the committee that the plan was dangerous. The panel adjourned."
+    assert [(q.speaker, q.speaker_type) for q in extractor.extract(text).quotes] == [("Fiona Hill", "PERSON")]
