@@ -300,12 +300,12 @@ class Resolver:
         return Resolved(r.name, r.type, r.key, route=kind, share=share)
 
     def _untagged_person(self, mention: Span) -> bool:
-        """A speaker NER did not tag that is written as a person's name: two or three capitalised
+        """A speaker NER did not tag that is written as a person's name: one to three capitalised
         proper nouns, none of them a title, an organisation's or an outlet's word ("Navdeep Bains
-        said"; not "Federal Court", "Stella's Cafe")."""
+        said", "Poulter told"; not "Federal Court", "Stella's Cafe"), so that "he" finds it later."""
         words = [t for t in mention if not t.is_punct]
         lexicon = self.lexicon
-        return 2 <= len(words) <= 3 and not any(t.ent_type_ for t in words) and all(
+        return 1 <= len(words) <= 3 and not any(t.ent_type_ for t in words) and all(
             t.pos_ == "PROPN" and t.text.istitle() and t.is_alpha and t.lower_ not in lexicon.titles
             and t.lemma_.lower() not in lexicon.nominals and not lexicon.is_outlet(t.text) for t in words)
 

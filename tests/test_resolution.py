@@ -65,6 +65,12 @@ def test_a_surname_the_tagger_misreads_is_still_a_mention_of_its_person(extracto
     assert speakers(extractor, text) == ["Mark Rathbun"]
 
 
+def test_a_surname_ner_never_tags_is_a_person_once_it_speaks(extractor):
+    text = ('The tour fined him last year. On Monday, Poulter told the tour he would be at the Sentry Tournament '
+            'of Champions. "That would tick two boxes," he said.')
+    assert [(q.speaker, q.speaker_type) for q in extractor.extract(text).quotes] == [("Poulter", "PERSON")] * 2
+
+
 def test_words_without_a_capital_are_no_name(extractor):
     # the model tags "the rookie defenceman" ORG: a description of the player named before
     text = ('Caleb Jones, 21, scored his first career NHL goal on Saturday. "I will have a little smile," '
