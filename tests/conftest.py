@@ -50,3 +50,22 @@ def database_contents(path: str | Path) -> dict[str, list[tuple]]:
 def db_contents():
     """:func:`database_contents`, for tests to compare databases with."""
     return database_contents
+
+
+def fts_is_consistent(path: str | Path) -> bool:
+    """Whether both full-text indexes pass SQLite's integrity check against their tables."""
+    conn = sqlite3.connect(path)
+    try:
+        for table in ("quotes_fts", "speakers_fts"):
+            conn.execute(f"INSERT INTO {table}({table}) VALUES('integrity-check')")
+        return True
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="session")
+def fts_consistent():
+    """:func:`fts_is_consistent`, for tests of what the store writes."""
+    return fts_is_consistent

@@ -106,18 +106,6 @@ def rootpages(db: Path) -> dict[str, int]:
         conn.close()
 
 
-def fts_is_consistent(db: Path) -> bool:
-    conn = sqlite3.connect(db)
-    try:
-        for table in ("quotes_fts", "speakers_fts"):
-            conn.execute(f"INSERT INTO {table}({table}) VALUES('integrity-check')")
-        return True
-    except sqlite3.DatabaseError:
-        return False
-    finally:
-        conn.close()
-
-
 def open_is_a_no_op(db: Path) -> bool:
     """Opening a Store commits nothing: another connection's ``data_version`` stays the same.
 
@@ -147,7 +135,7 @@ def fixture_articles(extractor):
     return list(extractor.pipe(documents))
 
 
-def test_a_0_1_0_database_is_upgraded_in_place_with_nothing_lost(tmp_path, db_contents):
+def test_a_0_1_0_database_is_upgraded_in_place_with_nothing_lost(tmp_path, db_contents, fts_consistent):
     from quotes.store import SCHEMA_VERSION, Store
     from quotes.store.rows import CHAIN_LINK_COLUMNS, ERROR_COLUMNS, QUOTE_COLUMNS
 
@@ -180,7 +168,7 @@ def test_a_0_1_0_database_is_upgraded_in_place_with_nothing_lost(tmp_path, db_co
     # Full-text search finds what it found (db_contents compares searches too).
     assert {k: v for k, v in db_contents(db).items() if k.startswith("search:")} == {
         k: v for k, v in old_contents.items() if k.startswith("search:")}
-    assert fts_is_consistent(db)
+    assert fts_consistent(db)
     assert open_is_a_no_op(db)
 
 
@@ -218,7 +206,8 @@ def names_as_extracted_0_1_0(old_rows: dict, old_tables: dict) -> dict[str, list
     }
 
 
-def test_a_schema_3_database_is_upgraded_and_its_speakers_identified_with_nothing_lost(tmp_path, db_contents):
+def test_a_schema_3_database_is_upgraded_and_its_speakers_identified_with_nothing_lost(
+        tmp_path, db_contents, fts_consistent):
     """A database of one speaker per extracted name: every name, quote and description is kept as
     extracted, the speakers are identified across articles, and the result is what merging the
     same database into a new one gives (which stores its rows as ``add`` would)."""
@@ -256,7 +245,7 @@ def test_a_schema_3_database_is_upgraded_and_its_speakers_identified_with_nothin
     assert not {"Harold J. Whitcombe", "Whitcombe"} & set(speakers)
     assert len(officials) >= 2 and set(officials) == {(None, 1)}  # a description: one untyped speaker per article
     assert herald == {"Lakeside Herald": "Lakeside Herald", "Herald": "Lakeside Herald"}
-    assert fts_is_consistent(db) and open_is_a_no_op(db)
+    assert fts_consistent(db) and open_is_a_no_op(db)
     merged = tmp_path / "merged.db"
     merge([load_sql_dump(SCHEMA_3, tmp_path / "shard.db")], merged)
     assert db_contents(merged) == db_contents(db)
@@ -294,7 +283,7 @@ def test_adding_the_same_documents_to_an_upgraded_database_finds_them_unchanged(
 
 
 def test_a_schema_2_database_opens_unchanged_and_its_failed_documents_can_be_stored(
-        tmp_path, fixture_articles, db_contents):
+        tmp_path, fixture_articles, db_contents, fts_consistent):
     """The schema-2 dump holds two documents that failed (injected fault): storing them now adds
     them and clears their error rows; every other document is unchanged."""
     from quotes.store import Store
@@ -310,7 +299,7 @@ def test_a_schema_2_database_opens_unchanged_and_its_failed_documents_can_be_sto
     after = db_contents(db)
     assert not {r[-1] for r in rows(db, "errors", ("document_id",))} & failed
     assert {r[0] for r in after["documents"]} == {r[0] for r in before["documents"]} | failed
-    assert fts_is_consistent(db) and open_is_a_no_op(db)
+    assert fts_consistent(db) and open_is_a_no_op(db)
 
 
 def test_a_0_1_0_shard_merges_as_its_upgrade_would(tmp_path, db_contents):
@@ -371,7 +360,7 @@ def test_two_processes_creating_one_database_at_once_both_succeed(tmp_path):
     assert schema(db)[0] == ("user_version", SCHEMA_VERSION)
 
 
-def test_a_dropped_view_or_search_index_is_made_again(tmp_path, db_contents):
+def test_a_dropped_view_or_search_index_is_made_again(tmp_path, db_contents, fts_consistent):
     from quotes.store import Store
 
     db = load_sql_dump(SCHEMA_2, tmp_path / "quotes.db")
@@ -382,14 +371,15 @@ def test_a_dropped_view_or_search_index_is_made_again(tmp_path, db_contents):
     conn.close()
     Store(db).close()
     assert schema(db) == expected_schema and db_contents(db) == expected
-    assert fts_is_consistent(db)
+    assert fts_consistent(db)
 
 
 if __name__ == "__main__":
     write_sql_dump(Path(sys.argv[1]), Path(sys.argv[2]), sys.stdin.read())
 
 
-def test_a_schema_4_database_gains_speaker_confidence_with_nothing_rewritten(tmp_path, db_contents):
+def test_a_schema_4_database_gains_speaker_confidence_with_nothing_rewritten(
+        tmp_path, db_contents, fts_consistent):
     """The column is added in place: every row is kept as it was, the old quotes have no
     confidence (no one scored them), quote_view shows it, and new quotes get one."""
     from quotes.store import SCHEMA_VERSION, Store, merge
@@ -412,7 +402,7 @@ def test_a_schema_4_database_gains_speaker_confidence_with_nothing_rewritten(tmp
     assert conn.execute("SELECT count(*) FROM quote_view WHERE speaker_confidence IS NULL").fetchone()[0] == len(
         old_rows["quotes"])
     conn.close()
-    assert fts_is_consistent(db) and open_is_a_no_op(db)
+    assert fts_consistent(db) and open_is_a_no_op(db)
     merged = tmp_path / "merged.db"
     merge([load_sql_dump(SCHEMA_4, tmp_path / "shard.db")], merged)
     assert db_contents(merged) == db_contents(db)

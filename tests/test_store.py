@@ -62,18 +62,6 @@ def corpus(extractor) -> list[Article]:
     return list(extractor.pipe(documents))
 
 
-def fts_is_consistent(path: Path) -> bool:
-    conn = sqlite3.connect(path)
-    try:
-        for table in ("quotes_fts", "speakers_fts"):
-            conn.execute(f"INSERT INTO {table}({table}) VALUES('integrity-check')")
-        return True
-    except sqlite3.DatabaseError:
-        return False
-    finally:
-        conn.close()
-
-
 def store_all(path: Path, articles: list[Article], batch_size: int = 64) -> list[str]:
     with Store(path) as store:
         return [status for _, status in store.add_many(articles, batch_size=batch_size)]
@@ -180,7 +168,7 @@ def counts_match_rows(path: Path) -> bool:
         conn.close()
 
 
-def test_changed_text_replaces_the_documents_quotes(tmp_path, extractor, corpus, db_contents):
+def test_changed_text_replaces_the_documents_quotes(tmp_path, extractor, corpus, db_contents, fts_consistent):
     db = tmp_path / "quotes.db"
     store_all(db, corpus)
     council = next(a for a in corpus if a.id == "council-report")
@@ -206,21 +194,21 @@ def test_changed_text_replaces_the_documents_quotes(tmp_path, extractor, corpus,
         "SELECT quote_count FROM speakers WHERE name = 'Staffan de Mistura'"
     ).fetchone() == (expected,)
     conn.close()
-    assert fts_is_consistent(db) and counts_match_rows(db)
+    assert fts_consistent(db) and counts_match_rows(db)
     # The result is exactly what storing the revised corpus from scratch gives.
     fresh = tmp_path / "fresh.db"
     store_all(fresh, [revised if a.id == "council-report" else a for a in corpus])
     assert db_contents(db) == db_contents(fresh)
 
 
-def test_speakers_without_quotes_left_are_removed(tmp_path, extractor, seed_article):
+def test_speakers_without_quotes_left_are_removed(tmp_path, extractor, seed_article, fts_consistent):
     db = tmp_path / "quotes.db"
     with Store(db) as store:
         store.add(seed_article)
         quiet = extractor.extract("The committee met on Tuesday.", doc_id="sochi-idlib")
         assert store.add(quiet) == "updated"
         assert store.summary() == {"documents": 1, "quotes": 0, "speakers": 0, "errors": 0}
-    assert fts_is_consistent(db)
+    assert fts_consistent(db)
 
 
 def test_order_of_input_does_not_change_the_database(tmp_path, corpus, db_contents):
@@ -230,7 +218,7 @@ def test_order_of_input_does_not_change_the_database(tmp_path, corpus, db_conten
     assert db_contents(forward) == db_contents(backward)
 
 
-def test_merge_of_shards_equals_a_single_run(tmp_path, corpus, db_contents):
+def test_merge_of_shards_equals_a_single_run(tmp_path, corpus, db_contents, fts_consistent):
     single = tmp_path / "single.db"
     store_all(single, corpus)
     shards = [tmp_path / "shard-0.db", tmp_path / "shard-1.db"]
@@ -244,7 +232,7 @@ def test_merge_of_shards_equals_a_single_run(tmp_path, corpus, db_contents):
     counts = merge(shards, merged)
     assert counts == {"added": len(corpus)}
     assert db_contents(merged) == db_contents(single)
-    assert fts_is_consistent(merged) and counts_match_rows(merged)
+    assert fts_consistent(merged) and counts_match_rows(merged)
     # Merging again adds nothing.
     assert merge(shards, merged) == {"unchanged": len(corpus)}
     assert db_contents(merged) == db_contents(single)
@@ -275,7 +263,7 @@ def test_database_is_wal_and_readers_do_not_block_the_writer(tmp_path, corpus):
     reader.close()
 
 
-def test_a_second_writer_waits_for_the_first_instead_of_failing(tmp_path, corpus):
+def test_a_second_writer_waits_for_the_first_instead_of_failing(tmp_path, corpus, fts_consistent):
     """A batch takes the write lock before it reads (BEGIN IMMEDIATE). A deferred transaction that
     had read while another writer held the lock could not wait for it: 'database is locked'."""
     db = tmp_path / "quotes.db"
@@ -297,10 +285,10 @@ def test_a_second_writer_waits_for_the_first_instead_of_failing(tmp_path, corpus
     other.close()
     writer.join(timeout=60)
     assert statuses == ["added", "added"]
-    assert counts_match_rows(db) and fts_is_consistent(db)
+    assert counts_match_rows(db) and fts_consistent(db)
 
 
-def test_batches_nest_in_a_callers_transaction(tmp_path, corpus):
+def test_batches_nest_in_a_callers_transaction(tmp_path, corpus, fts_consistent):
     """Inside ``store.db.atomic()`` each batch is a savepoint: the caller's rollback takes it back."""
     db = tmp_path / "quotes.db"
     with Store(db) as store:
@@ -313,7 +301,7 @@ def test_batches_nest_in_a_callers_transaction(tmp_path, corpus):
         with store.db.atomic():
             assert [s for _, s in store.add_many(corpus[:2], batch_size=1)] == ["added", "added"]
         assert store.summary()["documents"] == 2
-    assert counts_match_rows(db) and fts_is_consistent(db)
+    assert counts_match_rows(db) and fts_consistent(db)
 
 
 KILLED_WRITER = textwrap.dedent(
@@ -342,7 +330,7 @@ KILLED_WRITER = textwrap.dedent(
 )
 
 
-def test_a_killed_writer_leaves_whole_documents_and_a_rerun_completes(tmp_path, corpus, db_contents):
+def test_a_killed_writer_leaves_whole_documents_and_a_rerun_completes(tmp_path, corpus, db_contents, fts_consistent):
     db = tmp_path / "quotes.db"
     pickled = tmp_path / "articles.pickle"
     pickled.write_bytes(pickle.dumps(corpus))
@@ -364,7 +352,7 @@ def test_a_killed_writer_leaves_whole_documents_and_a_rerun_completes(tmp_path, 
     uninterrupted = tmp_path / "uninterrupted.db"
     store_all(uninterrupted, corpus)
     assert db_contents(db) == db_contents(uninterrupted)
-    assert fts_is_consistent(db) and counts_match_rows(db)
+    assert fts_consistent(db) and counts_match_rows(db)
 
 
 def test_paragraph_is_the_line_holding_the_quote():
