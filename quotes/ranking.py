@@ -37,6 +37,7 @@ The features, each a number for one (mention, candidate) pair:
 """
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from dataclasses import dataclass, field
@@ -238,16 +239,7 @@ def _wanted_type(resolver: "Resolver", mention: Span, kind: str) -> set[str] | N
 
 def _paragraph(resolver: "Resolver", token_i: int) -> int:
     """The number of the paragraph (line) holding token ``token_i``."""
-    starts = resolver.paragraph_starts
-    lo, hi = 0, len(starts)
-    char = resolver.index.starts[token_i]
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if starts[mid] <= char:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo - 1
+    return bisect.bisect_right(resolver.paragraph_starts, resolver.index.starts[token_i]) - 1
 
 
 class Ranker:

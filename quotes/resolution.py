@@ -15,8 +15,10 @@ resolved in reading order (so "he" finds who spoke before), as :class:`ResolvedA
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from spacy.tokens import Span
 
@@ -131,11 +133,14 @@ class Resolver:
         self.captioned = captioned
         self.speaker_mentions: list[tuple[int, Resolved]] = []
         self.ranker = Ranker.load()
-        text = self.index.text
-        self.paragraph_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
         # (mention, kind, choices, chosen, content) of each ranked mention, kept when set to a list
         self.decisions: list[tuple[Span, str, list[Choice], Choice, tuple[int, int] | None]] | None = None
         self._content: tuple[int, int] | None = None
+
+    @cached_property
+    def paragraph_starts(self) -> list[int]:
+        """Where each paragraph (line) begins, in characters: found once, when a ranking first asks."""
+        return [0] + [m.end() for m in re.finditer("\n", self.index.text)]
 
     def resolve(self, mention: Span | None, at: int, exclude: set[str] = frozenset(),
                 content: tuple[int, int] | None = None) -> Resolved | None:
