@@ -92,6 +92,7 @@ def choices(resolver: "Resolver", mention: Span, at: int, kind: str, content: tu
     gender = {"she": "female", "her": "female", "hers": "female"}.get(mention.root.lower_, "male") \
         if kind == "he_she" else None
     spoken = _speakers_before(resolver, at)
+    described = _Described.of(resolver, mention) if kind == "description" else None
     out = []
     for group in table.groups:
         if group.entity.type not in ("PERSON", "ORG") or group.entity.name in exclude:
@@ -104,8 +105,8 @@ def choices(resolver: "Resolver", mention: Span, at: int, kind: str, content: tu
         if last is None and kind != "description":
             continue
         f = _salience(resolver, group, at, last, content, spoken, gender)
-        if kind == "description":
-            f.update(_description(resolver, mention, group, at, last))
+        if described is not None:
+            f.update(_description(described, group, at, last))
         out.append(Choice(_resolved(group), group, f))
     last_spoke = max((p for p, _ in spoken["all"]), default=None)
     for position, r in spoken.get(None, []):  # an earlier speaker the table does not hold ("a spokeswoman")
@@ -152,7 +153,7 @@ def _speakers_before(resolver: "Resolver", at: int) -> dict:
     out: dict = {"all": []}
     for position, r in resolver.speaker_mentions:
         if position < at and resolver._visible_from(position, at):
-            out.setdefault(r.key, []).append((position, r)) if r.key else out.setdefault(None, []).append((position, r))
+            out.setdefault(r.key, []).append((position, r))  # key None: a speaker no entity holds
             out["all"].append((position, r))
     return out
 
@@ -195,26 +196,43 @@ def _salience(resolver: "Resolver", group: "Group", at: int, last: int | None, c
     }
 
 
-def _description(resolver: "Resolver", mention: Span, group: "Group", at: int, last: int | None) -> dict[str, float]:
+@dataclass(frozen=True)
+class _Described:
+    """What the features of a description read from the mention itself, read once per mention."""
+
+    lemma: str  # of the head: "agency"
+    words: frozenset[str]  # its content words' lemmas
+    definite: bool  # "the agency"
+    nominal: str | None  # the type its head noun names (quotes/data/nominals.tsv)
+    common_noun: bool  # a singular common noun head ("the lanky professor")
+    titles: frozenset[str]  # the lexicon's titles ("senator")
+
+    @classmethod
+    def of(cls, resolver: "Resolver", mention: Span) -> "_Described":
+        head = mention.root
+        lemma = head.lemma_.lower()
+        return cls(lemma, frozenset(t.lemma_.lower() for t in mention if t.is_alpha and not t.is_stop),
+                   any(t.lower_ == "the" and t.dep_ == "det" for t in head.children),
+                   resolver.lexicon.nominals.get(lemma), head.tag_ == "NN", resolver.lexicon.titles)
+
+
+def _description(described: _Described, group: "Group", at: int, last: int | None) -> dict[str, float]:
     """How a description fits an entity: its head among the entity's titles and appositions or in
     its name, its other words too; or, failing that, the latest organisation for a definite
     organisation noun ("the agency") and the latest person for another definite noun ("the
     lanky professor")."""
-    head = mention.root
-    lemma = head.lemma_.lower()
+    lemma, nominal = described.lemma, described.nominal
     names = {w.lower() for w in group.entity.name.split()}
-    words = {t.lemma_.lower() for t in mention if t.is_alpha and not t.is_stop}
     # the head of one of its descriptions, a title it bears, or a word of its name: "official"
     # in "China's official Xinhua News Agency" is no head
-    matches = lemma in group.heads or lemma in names or (lemma in group.words and lemma in resolver.lexicon.titles)
+    matches = lemma in group.heads or lemma in names or (lemma in group.words and lemma in described.titles)
     prior = [i for i in group.mentions if i < at]
-    definite = any(t.lower_ == "the" and t.dep_ == "det" for t in head.children)
-    nominal = resolver.lexicon.nominals.get(lemma)
-    fallback = definite and last is not None and (
-        (nominal == "ORG" and group.entity.type == "ORG") or (nominal is None and head.tag_ == "NN" and group.entity.type == "PERSON"))
+    fallback = described.definite and last is not None and (
+        (nominal == "ORG" and group.entity.type == "ORG")
+        or (nominal is None and described.common_noun and group.entity.type == "PERSON"))
     return {
         "head_matches": float(matches),
-        "word_overlap": float(len(words & group.words)) if matches else 0.0,
+        "word_overlap": float(len(described.words & group.words)) if matches else 0.0,
         "mentioned_before": float(bool(prior)) if matches else 0.0,
         "order": (max(prior) if prior else -min(group.mentions, default=0)) / 1000 if matches else 0.0,
         "definite_fallback": float(fallback and not matches),
