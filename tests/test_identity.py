@@ -193,7 +193,8 @@ def aliases_of(path: Path, name: str) -> set[tuple]:
 def consistent(path: Path) -> bool:
     """Counts, descriptions, aliases and names are what a recount of the rows gives; every row
     names a speaker that exists; the full-text indexes are sound."""
-    from test_store import counts_match_rows, fts_is_consistent
+    from conftest import fts_is_consistent
+    from test_store import counts_match_rows
 
     conn = sqlite3.connect(path)
     try:
