@@ -45,12 +45,14 @@ class _Link:
     mention: Span | None
 
 
-def build_chain(resolved: ResolvedAttribution, table: NameTable, outlets: Outlets) -> tuple[list[_Link], Resolved | None]:
-    """The links from the outermost conduit to the speaker, and the addressee (an outlet or
-    journalist spoken to may be it); no links without a speaker."""
+def build_chain(resolved: ResolvedAttribution, table: NameTable,
+                outlets: Outlets) -> tuple[list[_Link], Resolved | None, str | None]:
+    """The links from the outermost conduit to the speaker, the addressee (an outlet or
+    journalist spoken to may be it) and its name as stored; no links without a speaker."""
     att, speaker, addressee = resolved.attribution, resolved.speaker, resolved.addressee
+    addressee_name = _name(addressee, table, outlets)
     if speaker is None:
-        return [], addressee
+        return [], addressee, addressee_name
     links: list[_Link] = []
     for relay, who in zip(att.relays, resolved.relays):
         if who is None or not _names_someone(who.name):
@@ -59,6 +61,7 @@ def build_chain(resolved: ResolvedAttribution, table: NameTable, outlets: Outlet
         outlet = _is_outlet(who, relay, table, outlets)
         if relay.addressed and addressee is None and (outlet or who.type == "PERSON" or publisher):
             addressee = who  # "in an interview with Univision", "an email to POLITICO"
+            addressee_name = _outlet_name(who, relay.mention, table, outlets) if outlet else _name(who, table, outlets)
         if publisher or (relay.media and not outlet):
             continue
         if relay.addressed and who.type == "PERSON" and not outlet:
@@ -66,12 +69,12 @@ def build_chain(resolved: ResolvedAttribution, table: NameTable, outlets: Outlet
         links.append(_Link(who, _outlet_name(who, relay.mention, table, outlets), "conduit", relay.cue, relay.mention))
     told = addressee is not None and addressee is resolved.addressee
     if told and _is_outlet(addressee, None, table, outlets) and not outlets.is_publisher(addressee.name):
-        links.append(_Link(addressee, _name(addressee, table, outlets), "conduit", _cue_text(att.cue),
-                           att.addressee))  # "told CNN"
+        addressee_name = _outlet_name(addressee, att.addressee, table, outlets)  # "The Post and Courier"
+        links.append(_Link(addressee, addressee_name, "conduit", _cue_text(att.cue), att.addressee))  # "told CNN"
     # an unnamed spokesperson stays the speaker; the chain ends with whom they speak for
     last = resolved.principal or speaker
     links.append(_Link(last, _name(last, table, outlets), "speaker", _cue_text(att.cue), att.speaker))
-    return _without_repeats(links), addressee
+    return _without_repeats(links), addressee, addressee_name
 
 
 def _names_someone(name: str) -> bool:
@@ -144,8 +147,8 @@ def build_quotes(resolved: list[ResolvedAttribution], table: NameTable, lexicon,
     return quotes, list(entities.values())
 
 
-def _quote(resolved: ResolvedAttribution, chain: list[_Link], addressee: Resolved | None, table: NameTable,
-           text: str, canonical: dict[str, str], outlets: Outlets) -> Quote:
+def _quote(resolved: ResolvedAttribution, chain: list[_Link], addressee: Resolved | None, addressee_name: str | None,
+           table: NameTable, text: str, canonical: dict[str, str], outlets: Outlets) -> Quote:
     att, speaker = resolved.attribution, resolved.speaker
     key = canonical.get
     return Quote(
@@ -158,7 +161,7 @@ def _quote(resolved: ResolvedAttribution, chain: list[_Link], addressee: Resolve
         speaker_type=speaker.type if speaker else None,
         speaker_start=att.speaker.start_char if att.speaker is not None else None,
         speaker_end=att.speaker.end_char if att.speaker is not None else None,
-        addressee=_name(addressee, table, outlets),
+        addressee=addressee_name,
         addressee_type=addressee.type if addressee else None,
         chain=[Link(link.name, link.who.type or ("ORG" if link.role == "conduit" else None), link.role, link.cue,
                     key(link.who.key), normalize_name(link.mention.text) if link.mention is not None else None,

@@ -24,6 +24,9 @@ from .text import normalize_name
 
 NAME_TYPES = {"PERSON", "ORG", "GPE", "NORP"}
 DESCRIPTION_DEPS = {"compound", "amod", "nmod", "poss", "det"}
+# Tags of words NER sometimes takes into a name that opens a sentence: "Without Bloomberg",
+# "But Clinton", "When Obama" (prepositions, conjunctions, adverbs).
+LEADING_FUNCTION_TAGS = {"IN", "CC", "RB", "WRB", "WDT", "WP"}
 # Subject pronouns after a person's name that tell their gender (object "him"/"her" are left out).
 MALE_PRONOUNS = {"he", "his", "himself"}
 FEMALE_PRONOUNS = {"she", "hers", "herself"}
@@ -91,7 +94,7 @@ class NameTable:
         """The words of a name, hyphenated parts joined ("Kim Jong-un": Kim, Jong-un), titles off."""
         words: list[str] = []
         glued = False  # the previous token had no space after it
-        for t in ent:
+        for t in self._without_leading_function_words(ent):
             word = normalize_name(t.text)  # a name made of spaces or invisible marks is no name
             if (t.is_punct and word not in ".-") or not word:
                 glued = False
@@ -110,6 +113,15 @@ class NameTable:
         while words and (words[-1] in ("of", "and", "&", "-") or (len(words) > 1 and words[-1] in self.lexicon.media["medium"])):
             words = words[:-1]  # "Animal Protection Services of" cut short by NER; "Baltimore Sun op-ed"
         return words
+
+    def _without_leading_function_words(self, ent: Span) -> Span:
+        """NER takes a capitalised word that opens the sentence into the name: "Without Bloomberg",
+        "But Clinton". A name starts after such a word (name particles such as "Van" stay)."""
+        start = ent.start
+        while start < ent.end - 1 and ent.doc[start].tag_ in LEADING_FUNCTION_TAGS \
+                and ent.doc[start].lower_ not in self.lexicon.name_particles:
+            start += 1
+        return ent.doc[start : ent.end]
 
     def _looks_like_person(self, words: list[str]) -> bool:
         """NER's PERSON on a photo credit ("Luis Tato AFP Getty Images") or a title ("Bill C-74")."""

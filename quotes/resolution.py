@@ -342,8 +342,10 @@ class Resolver:
             return None, None
         if resolved is not None and resolved.key is None and resolved.name.split()[-1].lower() in self.lexicon.audiences:
             return None, resolved.name  # "told them", and "them" is the crowd
-        if head.lower_ == "them" and (resolved is None or resolved.type not in ("ORG", "PERSON")):
-            return None, mention.text  # "he told them": a group the article does not name
+        if head.lower_ == "them":
+            # "he told them": a group (the crowd in the gym) the article does not name; one
+            # person or one organisation is no "them"
+            return None, mention.text
         return resolved, None
 
     def _org_inside(self, mention: Span) -> Resolved | None:

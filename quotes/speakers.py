@@ -19,6 +19,8 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 CONTENT_DEPS = {"ccomp"}
 MENTION_CUT_DEPS = {"appos", "relcl", "acl", "punct", "advcl", "cc", "conj", "prep"}
 OBJECT_DEPS = {"dobj", "dative", "iobj"}
+# Entity types of a quantity, which speaks with what it is a share of: "two-thirds of the nurses".
+SHARE_TYPES = {"CARDINAL", "PERCENT", "QUANTITY"}
 # Prepositions whose phrase belongs to an unnamed speaker's description.
 DESCRIPTION_PLACES = {"in", "at", "from", "with", "inside", "close"}
 ADJACENT_ROLES = {"speech", "tell", "write", "conduit", "direct"}  # cues that take a quotation beside them
@@ -60,7 +62,10 @@ def speaker_of(index: DocIndex, verb: Token, lexicon: Lexicon) -> tuple[Token | 
         subj = _subject(index, node)
         if node.i != verb.i and lexicon.cue_role(node.lemma_) == "conduit":
             obj = next((c for c in node.children if c.dep_ in OBJECT_DEPS), None)
-            agent = next((g for c in node.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+            # "Y was quoted by X as saying"; "Y was quoted as saying by X" hangs the "by" on "saying"
+            agent = next((g for c in (*node.children, *verb.children) if c.dep_ == "agent"
+                          or (c.dep_ == "prep" and c.lower_ == "by" and c.head.i == verb.i)
+                          for g in c.children if g.dep_ == "pobj"), None)
             cue = node.doc[node.i : node.i + 1]
             if obj is not None:
                 return obj, subj, cue
@@ -196,7 +201,8 @@ def mention(index: DocIndex, tok: Token | None) -> Span | None:
             names = [named] + [c for c in named.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"]
             start = mention(index, named).start
             return doc[start : max(mention(index, n).end for n in names)]
-    if tok.ent_type_:
+    # a share ("one of Carson's advisers", "40 percent of voters") is the phrase, not the number
+    if tok.ent_type_ and tok.ent_type_ not in SHARE_TYPES:
         ent = index.ent_at(tok.i)
         if ent is not None and ent.root.i == tok.i:
             left = min([ent.start] + [c.left_edge.i for c in tok.lefts if c.i < ent.start and c.dep_ in ("det", "amod", "compound", "poss", "nmod")])

@@ -71,6 +71,13 @@ def test_a_surname_ner_never_tags_is_a_person_once_it_speaks(extractor):
     assert [(q.speaker, q.speaker_type) for q in extractor.extract(text).quotes] == [("Poulter", "PERSON")] * 2
 
 
+def test_a_word_opening_the_sentence_is_not_part_of_the_name_after_it(extractor):
+    # NER takes "Without Michael Bloomberg" as one person when the preposition opens the sentence
+    text = ("Without Michael Bloomberg in the race, the field is thin. Bloomberg told a magazine in 2013 "
+            "that he would not run.")
+    assert speakers(extractor, text) == ["Michael Bloomberg"]
+
+
 def test_words_without_a_capital_are_no_name(extractor):
     # the model tags "the rookie defenceman" ORG: a description of the player named before
     text = ('Caleb Jones, 21, scored his first career NHL goal on Saturday. "I will have a little smile," '

@@ -89,17 +89,46 @@ def _drop_overlaps(found: list[Attribution]) -> list[Attribution]:
     for o in found:
         if o.quoted and o.cue is not None:
             by_first_quotation.setdefault(o.quoted[0], []).append(o)
+    first_at: dict[tuple[int, int], Attribution] = {}
     for att in found:
         if (att.start, att.end) in kept and not _according_to(att):
+            first = first_at[att.start, att.end]
+            if first.kind == att.kind == "direct" and _framed(first, att):
+                _take_frame(first, first, att)
             continue
-        if att.kind != "direct" and att.quoted and not _according_to(att) and any(
-            o is not att and att.start <= o.cue.start_char < att.end and att.start >= o.quoted[0].outer_start - 1
-            for o in by_first_quotation.get(att.quoted[0], ())
-        ):
+        read_twice = [o for o in by_first_quotation.get(att.quoted[0], ()) if o is not att
+                      and att.start <= o.cue.start_char < att.end and att.start >= o.quoted[0].outer_start - 1] \
+            if att.kind != "direct" and att.quoted and not _according_to(att) else []
+        if read_twice:
+            if _framed(att, read_twice[0]):  # "X said, “…,” the Herald reported" read as X's mixed quote
+                _take_frame(read_twice[0], att, read_twice[0])
             continue
         kept.add((att.start, att.end))
+        first_at[att.start, att.end] = att
         out.append(att)
     return out
+
+
+def _framed(before: Attribution, after: Attribution) -> bool:
+    """"Canova said, “No comment,” the Herald reported": one quotation with a cue on each side,
+    in one sentence. The cue before it introduces the words; the report after it frames the
+    whole sentence, so its speaker relays them."""
+    if before.cue is None or after.cue is None or after.speaker is None or not after.quoted:
+        return False
+    quotation = after.quoted[0]
+    after_starts = min(after.cue.start_char, after.speaker.start_char)
+    between = after.cue.doc.text[quotation.outer_end : after_starts]
+    # the report follows the quotation at once ("“…,” the Herald reported"), not later in the sentence
+    return (before.cue.end_char <= quotation.outer_start and after_starts >= quotation.outer_end
+            and not any(ch.isalnum() for ch in between) and before.cue.sent == after.cue.sent)
+
+
+def _take_frame(into: Attribution, before: Attribution, after: Attribution) -> None:
+    """``into`` (one of the two) becomes the words of ``before``'s speaker relayed by ``after``'s."""
+    relays = [*after.relays, Relay(after.speaker, after.cue.text.lower(), employer=after.speaker_employer),
+              *before.relays]
+    into.cue, into.speaker, into.addressee = before.cue, before.speaker, before.addressee
+    into.speaker_employer, into.relays = before.speaker_employer, relays
 
 
 def _according_to(att: Attribution) -> bool:

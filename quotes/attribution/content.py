@@ -72,8 +72,9 @@ def _content_before(ctx: Context, verb: Token) -> tuple[int, int] | None:
     subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
     if subject is None:
         return None  # "…, the president has been holed up at the White House, tweeting."
-    # after the cue only its time and place ("on Tuesday", "in a statement") and punctuation
-    modifiers = {t.i for c in verb.children if c.i > verb.i and c.dep_ in ("prep", "npadvmod", "advmod")
+    # after the cue only its time and place ("on Tuesday", "in a statement"), whom it was told
+    # ("…, his aide told The Huffington Post.") and punctuation
+    modifiers = {t.i for c in verb.children if c.i > verb.i and c.dep_ in ("prep", "npadvmod", "advmod", *OBJECT_DEPS)
                  for t in c.subtree} | {t.i for t in subject.subtree}
     # a dash sets off a comment on the report: "…, the Budget Office reported -- a development …"
     tail_end = next((t.i for t in doc[verb.i + 1 : sent.end] if t.text in DASHES), sent.end)

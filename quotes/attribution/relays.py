@@ -68,7 +68,8 @@ def frame_relays(ctx: Context, verb: Token, speaker: Token | None) -> list[Relay
                 elif prep.lower_ == "to" and head.lemma_.lower() in SPOKE_TO:  # "spoke to The Associated Press"
                     relays += journalist_relays(ctx, mention(ctx.index, obj), f"{head.lower_} to", addressed=True)
                 elif prep.lower_ in MEDIA_PREPOSITIONS and obj.ent_type_ not in NOT_MEDIA_TYPES:
-                    relays.append(Relay(mention(ctx.index, obj), f"{head.lower_} {prep.lower_}", media=True))
+                    relays.append(Relay(without_place(mention(ctx.index, obj), ctx.lexicon), f"{head.lower_} {prep.lower_}",
+                                        media=True))
     return relays
 
 
@@ -87,9 +88,9 @@ def _medium_relays(ctx: Context, prep: Token, medium: Token) -> list[Relay]:
             if child.lower_ in ADDRESSED_PREPOSITIONS or (_medium(medium) in INTERVIEWS and target.ent_type_ != "DATE"):
                 relays += journalist_relays(ctx, mention(ctx.index, target), cue, addressed=True)
             elif child.lower_ in MEDIA_PREPOSITIONS and target.ent_type_ not in NOT_MEDIA_TYPES:
-                relays.append(Relay(mention(ctx.index, target), cue, media=True))
+                relays.append(Relay(without_place(mention(ctx.index, target), ctx.lexicon), cue, media=True))
             # "an interview with conservative host Greg Garrison on WIBC radio"
-            relays += [Relay(mention(ctx.index, g), cue, media=True) for c in target.children
+            relays += [Relay(without_place(mention(ctx.index, g), ctx.lexicon), cue, media=True) for c in target.children
                        if c.dep_ == "prep" and c.lower_ in MEDIA_PREPOSITIONS for g in c.children
                        if g.dep_ == "pobj" and g.ent_type_ not in NOT_MEDIA_TYPES]
     return relays
@@ -108,6 +109,7 @@ def journalist_relays(ctx: Context, span: Span | None, cue: str, addressed: bool
     Sean Hannity", "Megyn Kelly of Fox News") as two relays, outlet first; else the mention."""
     if span is None:
         return []
+    span = without_place(span, ctx.lexicon)  # "WIBC radio in Indianapolis"
     split = split_journalist(ctx, span)
     if split is None:
         return [Relay(span, cue, addressed=addressed, media=addressed)]
@@ -166,11 +168,13 @@ def _name_after(span: Span, k: int, roles: frozenset[str]) -> Span | None:
 def without_place(span: Span, lexicon: Lexicon) -> Span:
     """"WKOW-TV of Madison", "The Star-Ledger of Newark", "The Post and Courier newspaper": the
     outlet's name, without its town or the noun that says what it is."""
-    if span.root.lemma_.lower() in lexicon.media["outlet"] and span.root.is_lower and span.root.i > span.start \
-            and span.doc[span.root.i - 1].is_title and Outlets(lexicon).known(span.doc[span.start : span.root.i].text):
+    before = span.doc[span.root.i - 1] if span.root.i > span.start else None
+    if span.root.lemma_.lower() in lexicon.media["outlet"] and span.root.is_lower and before is not None \
+            and (before.is_title or before.is_upper or before.is_digit) \
+            and Outlets(lexicon).known(span.doc[span.start : span.root.i].text):
         span = span.doc[span.start : span.root.i]  # but "New York magazine" is the magazine's name
     of = next((t for t in span if t.lower_ == "of" and t.i > span.start), None)
-    if of is None or span.doc[of.i - 1].pos_ != "PROPN":
+    if of is None or not (span.doc[of.i - 1].pos_ == "PROPN" or span.doc[of.i - 1].is_upper):  # "WKOW-TV of"
         return span
     rest = span.doc[of.i + 1 : span.end]
     if rest and all(t.ent_type_ in ("GPE", "LOC") or t.is_title or t.is_punct for t in rest) \
