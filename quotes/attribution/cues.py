@@ -18,6 +18,8 @@ from .base import MIN_INDIRECT_WORDS, Attribution, Context, Relay, end_char, has
 from .content import characterisation, content_chars, directive
 from .relays import frame_relays, journalist_relays, source_relays, split_journalist, without_place
 
+# Cue roles whose "as" clause reports the clause it modifies: "As X reported/wrote/told CNN, …".
+AS_REPORT_ROLES = {"speech", "write", "tell"}
 HYPOTHETICAL = {"will", "might", "may", "could", "should", "'ll", "wo"}
 
 _CUE_HASHES: dict[tuple[int, int], numpy.ndarray] = {}
@@ -44,9 +46,8 @@ def from_cue(ctx: Context, verb: Token, role: str) -> list[Attribution] | None:
     """What cue ``verb`` (of lexicon ``role``) reports, said by its subject, or None."""
     if not _reports(verb):
         return None
-    if role in ("speech", "write") and (span := _as_reported(verb, ctx.text)) is not None:
-        return one_report(ctx, verb, speaker_of(ctx.index, verb, ctx.lexicon)[0], *span)
-    if role == "conduit" or _is_comparison(verb):
+    as_reported = _as_reported(verb, ctx.text, role) if role in AS_REPORT_ROLES else None
+    if role == "conduit" or (as_reported is None and _is_comparison(verb)):
         return None  # "Reuters quoted X as saying": the inner speech verb carries the content
     speaker_tok, conduit_tok, conduit_cue = speaker_of(ctx.index, verb, ctx.lexicon)
     if speaker_tok is not None and verb.dep_ == "relcl":
@@ -63,10 +64,13 @@ def from_cue(ctx: Context, verb: Token, role: str) -> list[Attribution] | None:
         return None  # "when asked whether…", "to say that…", "Asked what…, he said": nobody speaks
     cue = verb.doc[verb.i : verb.i + 1]
     speaker, addressee, relays, employer = _heads(ctx, verb, role, speaker_tok, conduit_tok, conduit_cue)
-    if role == "directive":
+    if as_reported is not None:
+        span = as_reported
+    elif role == "directive":
         span = directive(verb, ctx.text) or characterisation(verb, ctx.text)
     else:
         span = content_chars(ctx, verb) if role != "direct" else None
+    span = _within_brackets(ctx.text, verb, span) if span else None
     found = _content_attributions(ctx, verb, span, cue, speaker, addressee, relays) if span else []
     found = found or [Attribution(q.start, q.end, "direct", cue, speaker, addressee, list(relays), quoted=[q])
                       for q in adjacent_quotes(ctx, verb)]
@@ -155,18 +159,33 @@ def _relative_content(ctx: Context, verb: Token, speaker_tok: Token) -> list[Att
     return one_report(ctx, verb, speaker_tok, end_char(verb), end_char(clause.right_edge))
 
 
-def _as_reported(verb: Token, text: str) -> tuple[int, int] | None:
-    """"As Politico reported Tuesday, the PAC will…", "…failed, as the minister predicted":
-    the clause the "as" clause modifies is the content."""
+def _as_reported(verb: Token, text: str, role: str) -> tuple[int, int] | None:
+    """"As Politico reported Tuesday, the PAC will…", "…failed, as the minister predicted", "as
+    the archbishop told the AP, “…”": the clause the "as" clause modifies is the content."""
     children = list(verb.children)
+    objects = ("xcomp",) if role == "tell" else ("dobj", "xcomp")  # whom one tells is no content
     if verb.dep_ != "advcl" or not has_mark(verb, "as") \
             or not any(c.dep_ == "nsubj" for c in children) \
-            or any(c.dep_ in CONTENT_DEPS or c.dep_ in ("dobj", "xcomp") for c in children):
+            or any(c.dep_ in CONTENT_DEPS or c.dep_ in objects for c in children):
         return None  # "as predicted by critics" names no speaker; "as they threatened to…" reports that
     head = verb.head
     if verb.i < head.i:
         return trim_chars(text, end_char(verb.right_edge), end_char(head.right_edge))
     return trim_chars(text, head.left_edge.idx, verb.left_edge.idx)
+
+
+def _within_brackets(text: str, verb: Token, span: tuple[int, int]) -> tuple[int, int] | None:
+    """A cue inside brackets reports what is inside them: "those who fear softness (“…,” Lee
+    wrote last week) and those who …"."""
+    sent = verb.sent
+    opened = text.rfind("(", sent.start_char, verb.idx)
+    if opened < 0 or ")" in text[opened:verb.idx]:
+        return span
+    closed = text.find(")", verb.idx, sent.end_char)
+    if closed < 0:
+        return span
+    start, end = trim_chars(text, max(span[0], opened + 1), min(span[1], closed))
+    return (start, end) if end > start else None
 
 
 def _has_verb(doc, start: int, end: int) -> bool:

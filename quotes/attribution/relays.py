@@ -58,18 +58,34 @@ def frame_relays(ctx: Context, verb: Token, speaker: Token | None) -> list[Relay
             heads += [c for c in owner.children if c.tag_ == "VBG" and c.lemma_.lower() in MEDIA_PARTICIPLES
                       and c.dep_ in ("acl", "advcl", "relcl")]
     relays: list[Relay] = []
+    outlets = Outlets(ctx.lexicon)
     for head in heads:
-        for prep in head.children:
+        # "declined comment to the Globe, saying …": the phrase may hang on the verb's object
+        preps = [*head.children, *(g for c in head.children if c.dep_ == "dobj" for g in c.children)]
+        for prep in preps:
             if prep.dep_ != "prep":
                 continue
             for obj in (g for g in prep.children if g.dep_ == "pobj"):
                 if _medium(obj) in ctx.lexicon.media["medium"]:
                     relays += _medium_relays(ctx, prep, obj)
-                elif prep.lower_ == "to" and head.lemma_.lower() in SPOKE_TO:  # "spoke to The Associated Press"
+                elif prep.lower_ == "to" and (head.lemma_.lower() in SPOKE_TO  # "spoke to The Associated Press"
+                                              or outlets.known(mention(ctx.index, obj).text)):  # "confirmed to the Globe"
                     relays += journalist_relays(ctx, mention(ctx.index, obj), f"{head.lower_} to", addressed=True)
                 elif prep.lower_ in MEDIA_PREPOSITIONS and obj.ent_type_ not in NOT_MEDIA_TYPES:
                     relays.append(Relay(without_place(mention(ctx.index, obj), ctx.lexicon), f"{head.lower_} {prep.lower_}",
                                         media=True))
+    return relays
+
+
+def source_spoke_to(ctx: Context, source: Token) -> list[Relay]:
+    """The outlet an unnamed source gave the words to, said in a relative clause: "according to
+    the person who spoke to The Associated Press", "an official who told Reuters"."""
+    relays = []
+    for clause in (c for c in source.children if c.dep_ == "relcl"):
+        relays += [r for r in frame_relays(ctx, clause, None) if r.addressed]
+        if clause.lemma_.lower() == "tell":
+            relays += [r for obj in clause.children if obj.dep_ in ("dobj", "dative")
+                       for r in journalist_relays(ctx, mention(ctx.index, obj), "told", addressed=True)]
     return relays
 
 

@@ -7,6 +7,7 @@ from spacy.tokens import Token
 from ..speakers import mention
 from .base import Attribution, Context, end_char, has_mark, kind_of, one_report, trim_chars
 from .content import clause_chars
+from .relays import source_spoke_to
 
 
 def according_to(ctx: Context, tok: Token) -> list[Attribution] | None:
@@ -42,7 +43,8 @@ def according_to(ctx: Context, tok: Token) -> list[Attribution] | None:
         if end > start:
             inside = ctx.quoted_in(start, end, tok.idx)
             kind, start, end = kind_of(text, start, end, inside)
-            found.append(Attribution(start, end, kind, cue, mention(ctx.index, source), quoted=inside))
+            found.append(Attribution(start, end, kind, cue, mention(ctx.index, source), quoted=inside,
+                                     relays=source_spoke_to(ctx, source)))
     return found
 
 
