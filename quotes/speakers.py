@@ -52,10 +52,13 @@ def speaker_of(index: DocIndex, verb: Token, lexicon: Lexicon) -> tuple[Token | 
     clause that has a subject, and recognises "X quoted Y as saying" / "Y was quoted as saying".
     """
     outer = verb.head.head
-    if verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and lexicon.cue_role(outer.lemma_) in ADJACENT_ROLES \
+    joined = verb.dep_ == "conj" or (verb.dep_ == "advcl" and verb.tag_ == "VBG")
+    if joined and verb.head.dep_ == "ccomp" and lexicon.cue_role(outer.lemma_) in ADJACENT_ROLES \
+            and lexicon.cue_role(verb.head.lemma_) not in ADJACENT_ROLES \
             and not any(c.dep_ in SUBJECT_DEPS for c in verb.children):
-        # "Lazar said he welcomed extradition and added, …": the parser joined "added" to the
-        # reported clause, but the one who added is the one who said
+        # "Lazar said he welcomed extradition and added, …", "Trump told Newsmax that Romney “…,”
+        # adding, “…”": the parser joined "added"/"adding" to the reported clause, but the one
+        # who added is the one who said
         return speaker_of(index, outer, lexicon)
     node = verb
     for _ in range(6):

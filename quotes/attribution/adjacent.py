@@ -17,6 +17,8 @@ def adjacent_quotes(ctx: Context, verb: Token) -> list[Quoted]:
     out = []
     for q in candidates:
         if q.outer_end <= verb.idx:
+            if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj") and _set_off(text, q, verb):
+                continue  # "…,” adding, “…”": a participle set off goes on to the words after it
             between = text[q.outer_end : verb.idx]
             # “…,” he said — the quotation closes its clause; in "a “good” job, she said" it does not
             closed = text[q.start:q.end].rstrip()[-1:] in ",.!?…—–-" or between.lstrip()[:1] in (",", "—", "–", "-", "")
@@ -42,3 +44,8 @@ def _object_of(verb: Token, q: Quoted) -> bool:
     while tok.head.i != tok.i and tok.head.i != verb.i:
         tok = tok.head
     return tok.head.i == verb.i and tok.dep_ in ("dobj", "oprd", "ccomp", "xcomp", "attr", "acomp")
+
+
+def _set_off(text: str, q: Quoted, verb: Token) -> bool:
+    """Whether only a comma (inside or outside the marks) stands between quotation ``q`` and the cue."""
+    return text[q.start : verb.idx].rstrip().rstrip("\"'”’“‘").rstrip().endswith(",")

@@ -150,8 +150,10 @@ def clause_chars(clause: Token, text: str, lexicon: Lexicon) -> tuple[int, int]:
         while len(toks) > 1 and (toks[-1].dep_ == "cc" or toks[-1].is_punct):
             toks.pop()
     end_tok = toks[-1]
-    for prev, tok in zip(toks, toks[1:]):
-        if prev.text == "," and tok.tag_ == "VBG" and tok.dep_ == "advcl" and tok.i > start_tok.i + 2:
+    for k, (prev, tok) in enumerate(zip(toks, toks[1:])):
+        # ", adding …", and ",” adding …" with the comma inside the closing mark
+        comma = prev.text == "," or (prev.is_quote and k > 0 and toks[k - 1].text == ",")
+        if comma and tok.tag_ == "VBG" and tok.dep_ == "advcl" and tok.i > start_tok.i + 2:
             end_tok = prev
             break
         if tok.lower_ == "according" and tok.i > start_tok.i + 2:  # "…, according to Easley": another report

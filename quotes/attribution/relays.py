@@ -161,7 +161,8 @@ def _name_before(span: Span, k: int) -> Span | None:
     while end > 0 and span[end - 1].tag_ == "POS":
         end -= 1
     start = end
-    while start > 0 and (span[start - 1].is_title or span[start - 1].is_upper or span[start - 1].text in ("&", "-")) \
+    # capitalised, not title case only: "BuzzFeed's Ben Smith", "HuffPost's Sam Levine"
+    while start > 0 and (span[start - 1].text[:1].isupper() or span[start - 1].text in ("&", "-")) \
             and span[start - 1].pos_ in ("PROPN", "NOUN", "PUNCT", "CCONJ", "NUM"):
         start -= 1
     if start < end and span[start].text in ("&", "-"):
