@@ -27,7 +27,8 @@ The features, each a number for one (mention, candidate) pair:
 * ``same_paragraph``, ``log_mentions``, ``last_speaker``: computed for every pronoun, weight 0
   in the shipped model (they did not help on the fold they were tried on);
 * descriptions: ``head_matches`` (the head is the head of one of the entity's descriptions, a
-  word of its name, or a title it bears), ``word_overlap`` (how many of the description's words
+  word of its name, or a title it bears, and a definite description's place, "Florida" in "the
+  Florida senator", is among the entity's words), ``word_overlap`` (how many of the description's words
   the entity's words hold), ``mentioned_before``, ``order`` (later mentions first), and, when
   no head matches, ``definite_fallback`` (the latest organisation for "the agency", the latest
   person for "the professor") or ``unmatched``; an earlier speaker no entity holds is a
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
 KINDS = ("he_she", "it", "they", "description")
 WEIGHTS_RESOURCE = "resolver.json"
 SINGULAR_PRONOUNS = {"i", "me", "he", "she", "him", "her", "it"}
+PLACE_TYPES = {"GPE", "LOC", "NORP"}  # "the Florida senator", "the Canadian minister"
 
 
 @dataclass
@@ -206,6 +208,7 @@ class _Described:
     nominal: str | None  # the type its head noun names (quotes/data/nominals.tsv)
     common_noun: bool  # a singular common noun head ("the lanky professor")
     titles: frozenset[str]  # the lexicon's titles ("senator")
+    places: frozenset[str]  # the places that modify a definite head: "florida" in "the Florida senator"
 
     @classmethod
     def of(cls, resolver: "Resolver", mention: Span) -> "_Described":
@@ -213,7 +216,9 @@ class _Described:
         lemma = head.lemma_.lower()
         return cls(lemma, frozenset(t.lemma_.lower() for t in mention if t.is_alpha and not t.is_stop),
                    any(t.lower_ == "the" and t.dep_ == "det" for t in head.children),
-                   resolver.lexicon.nominals.get(lemma), head.tag_ == "NN", resolver.lexicon.titles)
+                   resolver.lexicon.nominals.get(lemma), head.tag_ == "NN", resolver.lexicon.titles,
+                   frozenset(t.lemma_.lower() for t in head.lefts if t.ent_type_ in PLACE_TYPES
+                             and any(c.lower_ == "the" for c in head.children)))
 
 
 def _description(described: _Described, group: "Group", at: int, last: int | None) -> dict[str, float]:
@@ -226,6 +231,8 @@ def _description(described: _Described, group: "Group", at: int, last: int | Non
     # the head of one of its descriptions, a title it bears, or a word of its name: "official"
     # in "China's official Xinhua News Agency" is no head
     matches = lemma in group.heads or lemma in names or (lemma in group.words and lemma in described.titles)
+    # "the Florida senator" is no senator the article never tied to Florida (a Vermont senator)
+    matches = matches and described.places <= group.words | names
     prior = [i for i in group.mentions if i < at]
     fallback = described.definite and last is not None and (
         (nominal == "ORG" and group.entity.type == "ORG")

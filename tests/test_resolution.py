@@ -107,6 +107,12 @@ def test_a_description_is_the_entity_it_was_said_of(extractor):
     assert speakers(extractor, text) == ["Orbital Freight"]
 
 
+def test_a_description_naming_a_place_is_no_one_tied_to_another_place(extractor):
+    text = ('Vermont senator Ann Hale spoke first. "We need jobs," Hale said. Marco Diaz, who is third in '
+            'the polls, stressed defence. The Florida senator told reporters he felt good about Iowa.')
+    assert quote_with(extractor, text, "he felt good").speaker == "Marco Diaz"
+
+
 def test_a_document_speaks_for_the_body_that_issued_it(extractor):
     text = 'Harlow Water Authority closed the river on Monday. "The water is safe," a statement from the authority said.'
     assert speakers(extractor, text) == ["Harlow Water Authority"]
