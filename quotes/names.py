@@ -27,6 +27,9 @@ DESCRIPTION_DEPS = {"compound", "amod", "nmod", "poss", "det"}
 # Tags of words NER sometimes takes into a name that opens a sentence: "Without Bloomberg",
 # "But Clinton", "When Obama" (prepositions, conjunctions, adverbs).
 LEADING_FUNCTION_TAGS = {"IN", "CC", "RB", "WRB", "WDT", "WP"}
+# Words inside an organisation's name, and how far NER may have stopped short of its acronym.
+NAME_JOINERS = {"of", "for", "and", "in", "on", "the", "&"}
+LONG_FORM_WORDS = 4
 # Subject pronouns after a person's name that tell their gender (object "him"/"her" are left out).
 MALE_PRONOUNS = {"he", "his", "himself"}
 FEMALE_PRONOUNS = {"she", "hers", "herself"}
@@ -151,6 +154,8 @@ class NameTable:
         return best
 
     def _add(self, ent: Span) -> None:
+        if ent.label_ == "ORG":
+            ent = _long_form(ent)
         words = self._name_words(ent)
         if not words or (ent.label_ == "PERSON" and not self._looks_like_person(words)):
             return
@@ -421,6 +426,28 @@ def _without_clauses(tok, stop: int | None = None) -> Span:
     if stop is not None:
         right = min(right, stop - 1)
     return doc[left : right + 1]
+
+
+def _long_form(ent: Span) -> Span:
+    """An organisation's name as the acronym in brackets after it spells it: NER's "Citizens for
+    Responsibility and Ethics" before "in Washington (CREW)" runs on to "Washington"; its "World
+    Health Organisation (WHO)" stops before the brackets. The acronym itself, met again, joins the
+    name by its initials (``_merge_short_org_names``)."""
+    doc = ent.doc
+    inside = next((k for k in range(ent.start + 1, ent.end) if doc[k].text == "("), None)
+    if inside is not None and inside + 1 < ent.end and _initials(doc[ent.start : inside]) == doc[inside + 1].text:
+        return Span(doc, ent.start, inside, label=ent.label_)  # "World Health Organisation (WHO"
+    end = ent.end
+    while end < len(doc) and end - ent.end < LONG_FORM_WORDS and (doc[end].is_title or doc[end].lower_ in NAME_JOINERS):
+        end += 1
+    if end > ent.end and end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" \
+            and _initials(doc[ent.start : end]) == doc[end + 1].text:
+        return Span(doc, ent.start, end, label=ent.label_)
+    return ent
+
+
+def _initials(span: Span) -> str:
+    return "".join(t.text[0] for t in span if t.text[:1].isupper() and t.lower_ not in ("the", "a", "an"))
 
 
 def described_as_outlet(span: Span, lexicon: Lexicon) -> bool:

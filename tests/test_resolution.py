@@ -78,6 +78,16 @@ def test_a_word_opening_the_sentence_is_not_part_of_the_name_after_it(extractor)
     assert speakers(extractor, text) == ["Michael Bloomberg"]
 
 
+def test_an_acronym_in_brackets_names_the_organisation_before_it(extractor):
+    # NER stops "Citizens for Responsibility and Ethics" short of "in Washington (CREW)"
+    text = ("The department answered a request from the watchdog group Citizens for Responsibility and Ethics "
+            "in Washington (CREW). “The records were never searched,” CREW said on Monday.")
+    assert speakers(extractor, text) == ["Citizens for Responsibility and Ethics in Washington"]
+    # and takes the brackets into "The World Health Organisation (WHO"
+    text = "The World Health Organisation (WHO) met on Monday. The WHO said the dose was safe."
+    assert speakers(extractor, text) == ["World Health Organisation"]
+
+
 def test_words_without_a_capital_are_no_name(extractor):
     # the model tags "the rookie defenceman" ORG: a description of the player named before
     text = ('Caleb Jones, 21, scored his first career NHL goal on Saturday. "I will have a little smile," '
