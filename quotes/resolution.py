@@ -15,6 +15,7 @@ resolved in reading order (so "he" finds who spoke before), as :class:`ResolvedA
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -25,11 +26,15 @@ from spacy.tokens import Span
 from .attribution import Attribution
 from .names import Group, NameTable
 from .ranking import Choice, Ranker, choices, kind_of, last_mention
+from .text import normalize_name
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 GROUP_PRONOUNS = {"they", "them", "their"}
 THING_PRONOUNS = {"it", "its"}
 FIRST_PERSON = {"i", "we", "me", "us"}
+# A transcript names who speaks in its opening lines: an interview, remarks, a speech.
+TRANSCRIPT_WORDS = {"interview", "remark", "speech", "address"}
+OPENING_CHARS = 400
 # How far back (tokens) "they" looks for a plural subject.
 PLURAL_REACH = 80
 # A name that is not a clause subject is a weaker antecedent: counted as this many tokens earlier.
@@ -142,6 +147,20 @@ class Resolver:
         """Where each paragraph (line) begins, in characters: found once, when a ranking first asks."""
         return [0] + [m.end() for m in re.finditer("\n", self.index.text)]
 
+    @cached_property
+    def announced(self) -> Resolved | None:
+        """The one person a transcript's opening lines say is speaking, whose "I" it is:
+        "Wikinews interviews mathematician Aner Shalev", "Interview with founder Hugh McGuire",
+        "Frank Messina: An Interview with …", "Speaker Nancy Pelosi delivered remarks …",
+        "it's Shawntas Way here today", "my name is …"."""
+        opening = itertools.takewhile(lambda e: e.end_char <= OPENING_CHARS, self.index.ents)
+        announced = [e for e in opening if e.label_ == "PERSON" and _announced(e)]
+        if len({e.text for e in announced}) != 1:
+            return None
+        ent = announced[0]
+        group = self.table.group_of(ent)
+        return _resolved(group) if group is not None else Resolved(normalize_name(ent.text), "PERSON")
+
     def resolve(self, mention: Span | None, at: int, exclude: set[str] = frozenset(),
                 content: tuple[int, int] | None = None) -> Resolved | None:
         """The entity ``mention`` (found at token ``at``) denotes, given the speakers so far;
@@ -163,6 +182,8 @@ class Resolver:
         head = mention.root
         lower = head.lower_
         if lower in FIRST_PERSON and len(mention) == 1:
+            if lower in ("i", "me") and self.announced is not None:
+                return replace(self.announced, route="announced")  # "I" of an interview's answers
             return Resolved(mention.text, None, route="first_person")
         kind = kind_of(mention)
         if kind in ("he_she", "it"):
@@ -362,6 +383,28 @@ class Resolver:
                 self.table.rename(group, name)
             return Resolved(group.entity.name, "ORG", group.entity.key)
         return Resolved(name, "ORG")
+
+
+def _announced(ent: Span) -> bool:
+    """Whether a name in a transcript's opening is the one announced as speaking: what it hangs on
+    within three steps is an interview, remarks or a speech ("interviews X", "Interview with X",
+    "X delivered remarks"), a colon and an interview follow it ("X: An Interview"), or it is
+    what "I", "it" or "my name" is ("it's X here", "my name is X")."""
+    doc, node = ent.doc, ent.root
+    for _ in range(3):
+        if node.lemma_.lower() in TRANSCRIPT_WORDS or any(c.lemma_.lower() in TRANSCRIPT_WORDS and c.dep_ == "dobj"
+                                                          for c in node.children):
+            return True
+        if node.head.i == node.i:
+            break
+        node = node.head
+    after = doc[ent.end : ent.end + 4]
+    if len(after) and after[0].text == ":" and any(t.lemma_.lower() in TRANSCRIPT_WORDS for t in after):
+        return True
+    head = ent.root.head
+    return ent.root.dep_ == "attr" and head.lemma_ == "be" and any(
+        c.dep_ == "nsubj" and (c.lower_ in ("i", "it") or (c.lower_ == "name" and any(g.lower_ == "my" for g in c.children)))
+        for c in head.children)
 
 
 def _mention_of(tok) -> Span:

@@ -88,6 +88,18 @@ def test_an_acronym_in_brackets_names_the_organisation_before_it(extractor):
     assert speakers(extractor, text) == ["World Health Organisation"]
 
 
+def test_the_i_of_a_transcript_is_the_person_its_opening_announces(extractor):
+    interview = ("Interview with orchestra founder Maria Lopez, Sunday, May 28, 2006\n\n"
+                 "Why did you start the orchestra?\n\nI think music belongs to everyone, I told my friends then.")
+    assert speakers(extractor, interview) == ["Maria Lopez"]
+    remarks = ("Senator Joan Avery delivered remarks on the floor of the Senate on Tuesday.\n\n"
+               "I said then that we would not give up, and we did not.")
+    assert speakers(extractor, remarks) == ["Joan Avery"]
+    # a report that names no one as speaking in its opening leaves "I" as it is
+    report = "Tom Okafor spoke on Monday.\n\nI said then that we would not give up, and we did not."
+    assert speakers(extractor, report) == ["I"]
+
+
 def test_words_without_a_capital_are_no_name(extractor):
     # the model tags "the rookie defenceman" ORG: a description of the player named before
     text = ('Caleb Jones, 21, scored his first career NHL goal on Saturday. "I will have a little smile," '
