@@ -10,7 +10,8 @@ are the attribution's relays (:mod:`quotes.attribution.relays`) as resolved, the
 * the article's own publisher, and a journalist named with it, is never a link: words said to
   it ("told The Herald" in The Herald) make it the addressee instead;
 * an outlet spoken to ("told CNN", "in an interview with Univision") is a link and the addressee;
-* a link that repeats the one before it, or the speaker, is left out;
+* a link that repeats the one before it, or the speaker, is left out, and an outlet named again
+  more closely ("Bloomberg" then "Bloomberg Politics") is one link;
 * an unnamed spokesperson or office ("a Freedom Mobile spokesperson", "her office") stays the
   quote's speaker, as the article gives it, and the chain ends with whom they speak for.
 
@@ -118,6 +119,9 @@ def _without_repeats(links: list[_Link]) -> list[_Link]:
             continue
         if out and out[-1].name == link.name:
             out[-1] = link if link.role == "speaker" else out[-1]
+            continue
+        if out and out[-1].role == link.role == "conduit" and link.name.startswith(out[-1].name + " "):
+            out[-1] = link  # "Bloomberg reported … told Bloomberg Politics": one outlet, named closer
             continue
         out.append(link)
     return out

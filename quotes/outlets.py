@@ -22,6 +22,7 @@ from .lexicon import Lexicon
 
 # "WKOW-TV", "WIBC", "KQED", "WOR710", "WOR 710"
 CALL_SIGN = re.compile(r"^[KW][A-Z]{2,3}(?:[- ]?(?:TV|FM|AM|DT|\d{2,4}))*$")
+CALL_SIGN_FREQUENCY = re.compile(r"^([KW][A-Z]{2,3})(\d{2,4})$")
 # Words too common in outlet names to tell one outlet from another on their own.
 GENERIC_WORDS = {"the", "news", "daily", "new", "and", "of", "online", "canada", "america", "international", "live"}
 
@@ -40,8 +41,8 @@ class Outlets:
     (True, True, False)
     >>> outlets.is_publisher("the Post"), outlets.is_publisher("Washington Examiner")
     (True, False)
-    >>> outlets.name_of("Meet the Press")
-    'NBC'
+    >>> outlets.name_of("Meet the Press"), outlets.name_of("WOR710")
+    ('NBC', 'WOR 710')
     """
 
     def __init__(self, lexicon: Lexicon, publisher: str | None = None):
@@ -67,8 +68,9 @@ class Outlets:
         return head if of and head and self.known(head) else name
 
     def name_of(self, name: str) -> str:
-        """The name the outlet is known by."""
-        return self.lexicon.outlet_name(self.without_place(name))
+        """The name the outlet is known by; a call sign and its frequency apart ("WOR710" is "WOR 710")."""
+        name = self.lexicon.outlet_name(self.without_place(name))
+        return CALL_SIGN_FREQUENCY.sub(r"\1 \2", name) if CALL_SIGN.match(name) else name
 
     def is_publisher(self, name: str | None) -> bool:
         """Whether ``name`` is the article's own publisher: the same name, a short form of it

@@ -143,6 +143,17 @@ CASES = [
     ("according to a source who told an outlet", "The Daily Planet",
      "The plant will close in May, according to an official who told Reuters.",
      "The plant will close in May", "an official", ["Reuters", "an official"], "Reuters"),
+    ("speaking on a station, X called … and said", "The Daily Planet",
+     "Mayor Tom Okafor, speaking on WOR710, called Avery a “blowhard,” and said her plan was a “disaster” for the city.",
+     "her plan was a", "Tom Okafor", ["WOR 710", "Tom Okafor"], None),
+    ("described sources inside an outlet's quoted report", "The Daily Planet",
+     "“The mayor will not run again, people familiar with the plan told Lakeside Herald Politics,” the Lakeside "
+     "Herald reported on Tuesday.",
+     "The mayor will not run again", "people familiar with the plan",
+     [None, "people familiar with the plan"], "Lakeside Herald Politics"),  # one outlet: one link
+    ("the people of a saying inside a quotation relay nothing", "The Daily Planet",
+     "“I'd heard people say, life is easy here. But when I came, it was hard,” Amira Haddad recalled.",
+     "I came, it was hard", "Amira Haddad", ["Amira Haddad"], None),
     ("reported, quoting a source", "The Daily Planet",
      "“The talks are over,” The Lakeside Herald reported, quoting a senior official.",
      "The talks are over", "a senior official", ["Lakeside Herald", "a senior official"], None),

@@ -40,6 +40,10 @@ from .reports import according_to, noun_report
 
 __all__ = ["Attribution", "Context", "Relay", "attribute"]
 
+# What makes a noun such as "people" or "officials" describe someone: "people familiar with the
+# plan", "two senior officials", "officials who attended".
+DESCRIBING_DEPS = {"amod", "prep", "compound", "det", "nummod", "acl", "relcl"}
+
 
 
 def attribute(doc: Doc, quotations: QuoteIndex, lexicon: Lexicon, skipped: RangeSet,
@@ -64,7 +68,7 @@ def attribute(doc: Doc, quotations: QuoteIndex, lexicon: Lexicon, skipped: Range
                 continue
             att = from_cue(ctx, tok, role)
         if quoted:  # a report inside a quotation is someone else's words relayed by its speaker
-            att = [a for a in att or [] if _relayed_in_quotation(ctx, a)]
+            att = [_inside_marks(ctx, a) for a in att or [] if _relayed_in_quotation(ctx, a)]
         found.extend(att or [])
 
     found.extend(labelled_lines(ctx, found))
@@ -136,12 +140,23 @@ def _according_to(att: Attribution) -> bool:
     return att.cue is not None and att.cue[0].lower_ == "according"
 
 
+def _inside_marks(ctx: Context, att: Attribution) -> Attribution:
+    """The relayed report's content without the opening mark of the quotation around it."""
+    att.start = max(att.start, ctx.quotations.containing(att.cue.start_char).start)
+    return att
+
+
 def _relayed_in_quotation(ctx: Context, att: Attribution) -> bool:
     """A report quoted by someone else ("“George Stephanopoulos told me I was mistaken,” Fiorina
     said"; "“…, according to the Iowa Democratic Party,” The Blaze reported"): its speaker is
-    named by the quotation itself (not "I", "we", "they": a speaker quoting their own words, or
+    named or described by the quotation itself (not "I", "we", "they": a speaker quoting their own words, or
     words that are theirs to tell, relays no one), and its content lies in the same quotation."""
-    if att.speaker is None or att.kind == "direct" or att.speaker.root.ent_type_ not in ("PERSON", "ORG"):
+    root = att.speaker.root if att.speaker is not None else None
+    described = ctx.lexicon.nominals.get(root.lemma_.lower()) == "PERSON" and any(
+        c.dep_ in DESCRIBING_DEPS for c in root.children) if root is not None else False
+    if root is None or att.kind == "direct" or not (root.ent_type_ in ("PERSON", "ORG") or described):
+        # named, or described: "…, people familiar with the plans told Bloomberg,”"; not the
+        # "people" of a saying ("I'd heard people say, life is easy here")
         return False
     around = ctx.quotations.containing(att.cue.start_char)
-    return around is not None and around.start <= att.start and att.end <= around.end
+    return around is not None and around.outer_start <= att.start and att.end <= around.end

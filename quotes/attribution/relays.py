@@ -53,7 +53,7 @@ def frame_relays(ctx: Context, verb: Token, speaker: Token | None) -> list[Relay
     while heads[-1].dep_ in ("conj", "advcl", "xcomp") and heads[-1].head.i != heads[-1].i \
             and not any(c.dep_ in SUBJECT_DEPS for c in heads[-1].children) and len(heads) < 4:
         heads.append(heads[-1].head)
-    for owner in (verb, speaker):
+    for owner in (*heads, speaker):  # "De Blasio, speaking on WOR710, called Trump … and said"
         if owner is not None:
             heads += [c for c in owner.children if c.tag_ == "VBG" and c.lemma_.lower() in MEDIA_PARTICIPLES
                       and c.dep_ in ("acl", "advcl", "relcl")]
@@ -71,7 +71,8 @@ def frame_relays(ctx: Context, verb: Token, speaker: Token | None) -> list[Relay
                 elif prep.lower_ == "to" and (head.lemma_.lower() in SPOKE_TO  # "spoke to The Associated Press"
                                               or outlets.known(mention(ctx.index, obj).text)):  # "confirmed to the Globe"
                     relays += journalist_relays(ctx, mention(ctx.index, obj), f"{head.lower_} to", addressed=True)
-                elif prep.lower_ in MEDIA_PREPOSITIONS and obj.ent_type_ not in NOT_MEDIA_TYPES:
+                elif prep.lower_ in MEDIA_PREPOSITIONS and (obj.ent_type_ not in NOT_MEDIA_TYPES  # "WOR710" as a place
+                                                            or outlets.known(mention(ctx.index, obj).text)):
                     relays.append(Relay(without_place(mention(ctx.index, obj), ctx.lexicon), f"{head.lower_} {prep.lower_}",
                                         media=True))
     return relays
