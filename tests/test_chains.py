@@ -103,6 +103,10 @@ CASES = [
      "Despite two defeats on Tuesday, Senator Joan Avery remains in the race, her top aide, Tad Devine, told "
      "The Daily Planet.",
      "Joan Avery remains in the race", "Tad Devine", ["Tad Devine"], "Daily Planet"),
+    ("content first, the aide told the publisher, a line break after", "The Daily Planet",
+     "Senator Joan Avery remains in the race, her top aide, Tad Devine, told The Daily Planet.\n"
+     "“We are nowhere near the end,” Devine said.",
+     "Joan Avery remains in the race", "Tad Devine", ["Tad Devine"], "Daily Planet"),
     ("told a station by its call sign and town", "The Daily Planet",
      "“We lost,” Governor Ray Olsen told WKOW-TV of Madison.",
      "We lost", "Ray Olsen", ["WKOW-TV", "Ray Olsen"], "WKOW-TV"),

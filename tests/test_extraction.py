@@ -730,3 +730,14 @@ def test_a_surname_an_outlet_shares_is_still_a_name(extractor):
     # "Hill" is also The Hill: a person's name is no news organisation's
     text = "Former adviser Fiona Hill told the committee that the plan was dangerous. The panel adjourned."
     assert [(q.speaker, q.speaker_type) for q in extractor.extract(text).quotes] == [("Fiona Hill", "PERSON")]
+
+
+def test_a_verb_joined_to_the_reported_clause_in_its_tense_is_still_reported(extractor):
+    # the report's tense (past) differs from the clause's (present): the joined verb is reported
+    text = ("Hua Lin told reporters that China expresses strong dissatisfaction and is cautioning its citizens "
+            "about travel to Canada.")
+    quote = only(extractor.extract(text), cue="told")
+    assert quote.text.endswith("about travel to Canada")
+    # one in the report's own tense is the speaker's next act
+    text = "Tom Okafor said that the rise was unfair and called for a hearing on Monday."
+    assert only(extractor.extract(text), cue="said").text == "the rise was unfair"

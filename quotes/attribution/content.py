@@ -78,7 +78,7 @@ def _content_before(ctx: Context, verb: Token) -> tuple[int, int] | None:
                  for t in c.subtree} | {t.i for t in subject.subtree}
     # a dash sets off a comment on the report: "…, the Budget Office reported -- a development …"
     tail_end = next((t.i for t in doc[verb.i + 1 : sent.end] if t.text in DASHES), sent.end)
-    if any(t.is_quote or not (t.is_punct or t.i in modifiers) or t.pos_ in ("VERB", "AUX")
+    if any(t.is_quote or not (t.is_punct or t.is_space or t.i in modifiers) or t.pos_ in ("VERB", "AUX")
            for t in doc[verb.i + 1 : tail_end]):
         return None  # the sentence goes on: "…, dozens posted instances of …"
     comma = subject.left_edge.i - 1 if subject.i < verb.i else verb.i - 1
@@ -131,10 +131,20 @@ def _question(verb: Token) -> Token | None:
 
 def coordinated_report(clause: Token, lexicon: Lexicon) -> Token | None:
     """A cue joined to the clause with no subject of its own: the speaker's next act ("said that
-    the rise was unfair and called for a hearing"), not more of what was said."""
+    the rise was unfair and called for a hearing"), not more of what was said; but one in the
+    clause's tense where the cue's differs is the clause's ("told reporters that China expresses
+    dissatisfaction and is cautioning its citizens")."""
+    cue = clause.head
     return next((c for c in clause.children if c.dep_ == "conj" and (
         starts_a_report(c, lexicon) or (lexicon.cue_role(c.lemma_) == "directive" and c.pos_ == "VERB"
-                                        and not any(g.dep_ in SUBJECT_DEPS for g in c.children)))), None)
+                                        and not any(g.dep_ in SUBJECT_DEPS for g in c.children)))
+        and not (_tense(c) == _tense(clause) != _tense(cue))), None)
+
+
+def _tense(verb: Token) -> str | None:
+    """"past" or "present" of a finite verb, read from its first auxiliary or itself."""
+    finite = next((a for a in verb.children if a.dep_ in ("aux", "auxpass") and a.i < verb.i), verb)
+    return {"VBD": "past", "VBZ": "present", "VBP": "present"}.get(finite.tag_)
 
 
 def clause_chars(clause: Token, text: str, lexicon: Lexicon) -> tuple[int, int]:
