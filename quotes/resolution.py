@@ -26,6 +26,7 @@ from spacy.tokens import Span
 from .attribution import Attribution
 from .names import Group, NameTable
 from .ranking import Choice, Ranker, choices, kind_of, last_mention
+from .speakers import mention
 from .text import normalize_name
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
@@ -93,6 +94,8 @@ def resolve_attributions(attributions: list[Attribution], resolver: "Resolver") 
         if addressee is None and relays and relays[-1] is not None and att.addressee is not None \
                 and att.addressee.root.lower_ in ("me", "us"):
             addressee = relays[-1]  # "“Stephanopoulos told me …,” Fiorina said": told Fiorina
+        if addressee is None and audience is None and att.addressee is None and att.cue is not None:
+            addressee = resolver.asker(att, speaker)  # "X asked Sanders whether … “…,” he said"
         principal = resolver.principal(att.speaker, at) if att.parent is None else None
         confidence = speaker_confidence(speaker, att, resolver.ranker) if speaker is not None else None
         out.append(ResolvedAttribution(att, speaker, addressee, relays, at, audience, principal, confidence))
@@ -208,6 +211,33 @@ class Resolver:
             else:
                 return _resolved(group)
         return self._describe(mention, at, exclude)
+
+    def asker(self, att: Attribution, speaker: Resolved | None) -> Resolved | None:
+        """Whom an answer was given: "The Huffington Post's Scott Conroy asked Sanders whether …
+        “Sure it is,” he said." is said to Conroy. The question is asked in the report's sentence
+        or in the sentence before its words begin, of the speaker, by a person ("asked by X" too)."""
+        if speaker is None or speaker.key is None or self.lexicon.cue_role(att.cue.root.lemma_) != "speech":
+            return None
+        sent = self.index.sent(min(att.cue.root.i, _token_at(self.doc, att.start)))
+        first = self.index.sent(sent.start - 1).start if sent.start > 0 else sent.start
+        for ask in self.doc[first : att.cue.root.i]:
+            if ask.lemma_ != "ask" or ask.pos_ != "VERB" or self.table.in_quote(ask.i):
+                continue
+            asked = next((c for c in ask.children if c.dep_ in ("dobj", "nsubjpass")), None)
+            asker = next((c for c in ask.children if c.dep_ == "nsubj"), None) or next(
+                (g for c in ask.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+            if asked is None or asker is None:
+                continue
+            if getattr(self.resolve(mention(self.index, asked), ask.i), "key", None) != speaker.key:
+                continue
+            found = self.resolve(mention(self.index, asker), ask.i)
+            if (found is None or found.type != "PERSON") and asker.pos_ == "PROPN" and not asker.ent_type_:
+                # a journalist's name NER missed: "The Huffington Post's Scott Conroy asked"
+                words = [c.text for c in asker.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [asker.text]
+                found = Resolved(" ".join(words), "PERSON")
+            if found is not None and found.type == "PERSON" and found.key != speaker.key:
+                return found
+        return None
 
     def resolve_outlet(self, mention: Span) -> Resolved:
         """A mention where an outlet is named ("wrote in X", "CNN's"): its entity when it is one,

@@ -45,6 +45,17 @@ CASES = [
     ("“…,” he was quoted as saying in a press release", "The Lakeside Herald",
      "Mayor Ann Lee spoke on Monday. “The debt is untenable,” she was quoted as saying in the press release.",
      "The debt is untenable", "Ann Lee", ["Ann Lee"], None),
+    ("an answer is said to whoever asked", "The Lakeside Herald",
+     "Last month, The Lakeside Herald’s Dana Kim asked Tom Okafor whether his health was fair game.\n"
+     "“Sure it is. I would not have run if I was not well,” he said.",
+     "I would not have run", "Tom Okafor", ["Tom Okafor"], "Dana Kim"),
+    ("reporters who asked are an audience, no addressee", "The Lakeside Herald",
+     "Reporters asked Tom Okafor about the bridge on Monday. “It will close in May,” he said.",
+     "It will close in May", "Tom Okafor", ["Tom Okafor"], None),
+    ("told a body when asked, a colon before the quotation", "The Lakeside Herald",
+     "Any decision would involve Attorney General Ann Lee, who told Congress when asked last month about the "
+     "email inquiry: “That matter is being handled by career agents.”",
+     "That matter is being handled by career agents", "Ann Lee", ["Ann Lee"], "Congress"),
     ("told reporters", "The Lakeside Herald",
      "“The mine will reopen in spring,” Okafor told reporters on Friday.",
      "The mine will reopen in spring", "Okafor", ["Okafor"], None),

@@ -7,6 +7,11 @@ from ..marks import Quoted
 from .base import Context, end_char
 
 
+# Words that may stand between a cue and its quotation: "said Wednesday in Ottawa, “…”".
+MAX_WORDS_BETWEEN = 8
+MAX_WORDS_BEFORE_COLON = 14
+
+
 def adjacent_quotes(ctx: Context, verb: Token) -> list[Quoted]:
     """Quotations in the cue's sentence (or just across its edges) with only attribution between."""
     text, sent = ctx.text, ctx.index.sent(verb.i)
@@ -30,7 +35,10 @@ def adjacent_quotes(ctx: Context, verb: Token) -> list[Quoted]:
         else:
             continue
         words = between.split()
-        if closed and len(words) <= 8 and "." not in between.strip(" ,") and ";" not in between:
+        # "told Congress when asked last month about the inquiry: “…”": a colon introduces the
+        # quotation across a longer phrase than a comma does
+        reach = MAX_WORDS_BEFORE_COLON if between.rstrip().endswith(":") else MAX_WORDS_BETWEEN
+        if closed and len(words) <= reach and "." not in between.strip(" ,") and ";" not in between:
             out.append(q)
     return out
 
