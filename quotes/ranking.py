@@ -10,7 +10,8 @@ table of the route by which the speaker was found, is the speaker's confidence.
 
 Agreement is a constraint, not a feature: "he" and "she" are people of that gender or of
 unknown gender, "it" and "they" organisations (or, for "they", an earlier speaker that is a
-pair or a group no entity holds), "the agency" an organisation and "the spokesman" a person.
+pair or a group no entity holds), "the agency" an organisation and "the spokesman" a person;
+"officials", in the plural, no one named person.
 
 The features, each a number for one (mention, candidate) pair:
 
@@ -259,6 +260,8 @@ def _wanted_type(resolver: "Resolver", mention: Span, kind: str) -> set[str] | N
     if kind == "they":
         return {"ORG"}  # a body, or a group no entity holds (number agrees: one person is "he" or "she")
     nominal = resolver.lexicon.nominals.get(mention.root.lemma_.lower())
+    if nominal == "PERSON" and mention.root.tag_ == "NNS":
+        return set()  # number agrees: "law enforcement officials" are no one named person
     return {nominal} if nominal in ("PERSON", "ORG") else None
 
 

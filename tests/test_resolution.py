@@ -135,6 +135,12 @@ def test_a_description_naming_a_place_is_no_one_tied_to_another_place(extractor)
     assert quote_with(extractor, text, "he felt good").speaker == "Marco Diaz"
 
 
+def test_a_plural_description_is_no_one_named_person(extractor):
+    text = ('"The checks were thorough," said Stewart Verdery, a former official. Law enforcement officials '
+            'later told reporters that the messages were private.')
+    assert quote_with(extractor, text, "the messages were private").speaker == "Law enforcement officials"
+
+
 def test_a_document_speaks_for_the_body_that_issued_it(extractor):
     text = 'Harlow Water Authority closed the river on Monday. "The water is safe," a statement from the authority said.'
     assert speakers(extractor, text) == ["Harlow Water Authority"]
