@@ -75,6 +75,8 @@ class NameTable:
         self.group_at: dict[int, Group] = {}  # entity start token -> group
         self._people_by_word: dict[str, list[Group]] = {}  # surname or first name -> people
         self._sentence_people: dict[int, list[tuple[int, int]]] | None = None
+        # acronyms the article uses, which a longer name may spell ("SMMT")
+        self._acronyms = {e.text for e in self.index.ents if e.label_ == "ORG" and e.text.isupper() and 2 <= len(e.text) <= 6}
         for ent in self.index.ents:
             if ent.label_ in NAME_TYPES and not (skipped and skipped(ent.start_char)):
                 self._add(ent)
@@ -155,7 +157,7 @@ class NameTable:
 
     def _add(self, ent: Span) -> None:
         if ent.label_ == "ORG":
-            ent = _long_form(ent)
+            ent = _long_form(ent, self._acronyms)
         words = self._name_words(ent)
         if not words or (ent.label_ == "PERSON" and not self._looks_like_person(words)):
             return
@@ -428,11 +430,12 @@ def _without_clauses(tok, stop: int | None = None) -> Span:
     return doc[left : right + 1]
 
 
-def _long_form(ent: Span) -> Span:
-    """An organisation's name as the acronym in brackets after it spells it: NER's "Citizens for
-    Responsibility and Ethics" before "in Washington (CREW)" runs on to "Washington"; its "World
-    Health Organisation (WHO)" stops before the brackets. The acronym itself, met again, joins the
-    name by its initials (``_merge_short_org_names``)."""
+def _long_form(ent: Span, acronyms: set[str]) -> Span:
+    """An organisation's name as an acronym spells it: NER's "Citizens for Responsibility and
+    Ethics" before "in Washington (CREW)" runs on to "Washington", "the Society of Motor
+    Manufacturers" on to "and Traders" in an article that writes "SMMT"; its "World Health
+    Organisation (WHO)" stops before the brackets. The acronym itself, met again, joins the name
+    by its initials (``_merge_short_org_names``)."""
     doc = ent.doc
     inside = next((k for k in range(ent.start + 1, ent.end) if doc[k].text == "("), None)
     if inside is not None and inside + 1 < ent.end and _initials(doc[ent.start : inside]) == doc[inside + 1].text:
@@ -440,8 +443,11 @@ def _long_form(ent: Span) -> Span:
     end = ent.end
     while end < len(doc) and end - ent.end < LONG_FORM_WORDS and (doc[end].is_title or doc[end].lower_ in NAME_JOINERS):
         end += 1
-    if end > ent.end and end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" \
-            and _initials(doc[ent.start : end]) == doc[end + 1].text:
+    while end > ent.end and doc[end - 1].lower_ in NAME_JOINERS:
+        end -= 1  # "… Ethics in" before a word that is not the name's
+    bracketed = end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" \
+        and _initials(doc[ent.start : end]) == doc[end + 1].text
+    if end > ent.end and (bracketed or _initials(doc[ent.start : end]) in acronyms):
         return Span(doc, ent.start, end, label=ent.label_)
     return ent
 

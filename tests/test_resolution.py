@@ -86,6 +86,10 @@ def test_an_acronym_in_brackets_names_the_organisation_before_it(extractor):
     # and takes the brackets into "The World Health Organisation (WHO"
     text = "The World Health Organisation (WHO) met on Monday. The WHO said the dose was safe."
     assert speakers(extractor, text) == ["World Health Organisation"]
+    # and stops at "and" before the rest of a name the article's acronym spells
+    text = ("Sales fell, by the count of the Society of Motor Manufacturers and Traders. The SMMT said the drop "
+            "was the biggest in a decade.")
+    assert speakers(extractor, text)[-1] == "Society of Motor Manufacturers and Traders"
 
 
 def test_the_i_of_a_transcript_is_the_person_its_opening_announces(extractor):
