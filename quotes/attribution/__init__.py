@@ -88,14 +88,13 @@ def _drop_overlaps(found: list[Attribution]) -> list[Attribution]:
     "According to X" holding another report is an outer report, kept for :func:`fold_nested`.
     """
     out: list[Attribution] = []
-    kept: set[tuple[int, int]] = set()
     by_first_quotation: dict[Quoted, list[Attribution]] = {}
     for o in found:
         if o.quoted and o.cue is not None:
             by_first_quotation.setdefault(o.quoted[0], []).append(o)
-    first_at: dict[tuple[int, int], Attribution] = {}
+    first_at: dict[tuple[int, int], Attribution] = {}  # the attribution kept for each stretch
     for att in found:
-        if (att.start, att.end) in kept and not _according_to(att):
+        if (att.start, att.end) in first_at and not _according_to(att):
             first = first_at[att.start, att.end]
             if first.kind == att.kind == "direct" and _framed(first, att):
                 _take_frame(first, first, att)
@@ -107,8 +106,7 @@ def _drop_overlaps(found: list[Attribution]) -> list[Attribution]:
             if _framed(att, read_twice[0]):  # "X said, “…,” the Herald reported" read as X's mixed quote
                 _take_frame(read_twice[0], att, read_twice[0])
             continue
-        kept.add((att.start, att.end))
-        first_at[att.start, att.end] = att
+        first_at.setdefault((att.start, att.end), att)
         out.append(att)
     return out
 

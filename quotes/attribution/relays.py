@@ -68,13 +68,14 @@ def frame_relays(ctx: Context, verb: Token, speaker: Token | None) -> list[Relay
             for obj in (g for g in prep.children if g.dep_ == "pobj"):
                 if _medium(obj) in ctx.lexicon.media["medium"]:
                     relays += _medium_relays(ctx, prep, obj)
-                elif prep.lower_ == "to" and (head.lemma_.lower() in SPOKE_TO  # "spoke to The Associated Press"
-                                              or outlets.known(mention(ctx.index, obj).text)):  # "confirmed to the Globe"
-                    relays += journalist_relays(ctx, mention(ctx.index, obj), f"{head.lower_} to", addressed=True)
-                elif prep.lower_ in MEDIA_PREPOSITIONS and (obj.ent_type_ not in NOT_MEDIA_TYPES  # "WOR710" as a place
-                                                            or outlets.known(mention(ctx.index, obj).text)):
-                    relays.append(Relay(without_place(mention(ctx.index, obj), ctx.lexicon), f"{head.lower_} {prep.lower_}",
-                                        media=True))
+                    continue
+                named = mention(ctx.index, obj)
+                if prep.lower_ == "to" and (head.lemma_.lower() in SPOKE_TO  # "spoke to The Associated Press"
+                                            or outlets.known(named.text)):  # "confirmed to the Globe"
+                    relays += journalist_relays(ctx, named, f"{head.lower_} to", addressed=True)
+                elif prep.lower_ in MEDIA_PREPOSITIONS and (obj.ent_type_ not in NOT_MEDIA_TYPES
+                                                            or outlets.known(named.text)):  # "WOR710" typed a place
+                    relays.append(Relay(without_place(named, ctx.lexicon), f"{head.lower_} {prep.lower_}", media=True))
     return relays
 
 
