@@ -741,3 +741,12 @@ def test_a_verb_joined_to_the_reported_clause_in_its_tense_is_still_reported(ext
     # one in the report's own tense is the speaker's next act
     text = "Tom Okafor said that the rise was unfair and called for a hearing on Monday."
     assert only(extractor.extract(text), cue="said").text == "the rise was unfair"
+
+
+def test_a_clause_after_the_cues_object_and_a_comma_is_not_its_content(extractor):
+    text = ("At the moment Ann Lee announced her candidacy last spring, Tom Okafor was holding a meeting in "
+            "his office.")
+    assert not [q for q in extractor.extract(text).quotes if q.cue == "announced"]
+    # whom one tells is an object too, and the clause after it is what was told
+    text = "Tom Okafor told his aides, in a meeting on Monday, that the plant would close."
+    assert only(extractor.extract(text), cue="told").text == "the plant would close"

@@ -28,7 +28,8 @@ def content_chars(ctx: Context, verb: Token) -> tuple[int, int] | None:
     # a "clause" between the subject and its verb is the parser's reading of an apposition:
     # "Jeffrey Salkin, a Hollywood, Fla., rabbi helping to organize the boycott, said he …"
     clause = next((c for c in verb.children if c.dep_ in CONTENT_DEPS and not subject_i < c.i < verb.i
-                   and not _cut_off_before(c, verb)), None) or _question(verb) or _clause_after_phrase(verb)
+                   and not _cut_off_before(c, verb) and not _past_its_object(c, verb, lexicon)), None) \
+        or _question(verb) or _clause_after_phrase(verb)
     if clause is None and verb.dep_ == "parataxis" and verb.head.i != verb.i:
         # "Police, Sinclair says, have no policies…": the cue interrupts the content
         head = verb.head
@@ -101,6 +102,16 @@ def _cut_off_before(clause: Token, verb: Token) -> bool:
         return False
     return any(t.text in CLAUSE_BREAKS for t in verb.doc[clause.right_edge.i + 1 : verb.i]) \
         or (clause.left_edge.pos_ == "SCONJ" and clause.left_edge.lower_ not in ("that", "whether", "if"))
+
+
+def _past_its_object(clause: Token, verb: Token, lexicon: Lexicon) -> bool:
+    """A clause after the cue's noun-phrase object and a comma is no content of it: "At the moment
+    Sanders announced his candidacy last spring, Mook was holding a meeting" (whom one tells is
+    an object too: "told aides that …" keeps its clause)."""
+    if lexicon.cue_role(verb.lemma_) == "tell":
+        return False
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") and c.i < clause.i), None)
+    return obj is not None and any(t.text == "," for t in verb.doc[obj.right_edge.i + 1 : clause.i])
 
 
 def _clause_after_phrase(verb: Token) -> Token | None:
