@@ -53,7 +53,9 @@ def speaker_of(index: DocIndex, verb: Token, lexicon: Lexicon) -> tuple[Token | 
     """
     outer = verb.head.head
     joined = verb.dep_ == "conj" or (verb.dep_ == "advcl" and verb.tag_ == "VBG")
-    if joined and verb.head.dep_ == "ccomp" and lexicon.cue_role(outer.lemma_) in ADJACENT_ROLES \
+    reports_clause = lexicon.cue_role(outer.lemma_) == "tell" or not any(
+        c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") for c in outer.children)  # not "announced his candidacy"
+    if joined and verb.head.dep_ == "ccomp" and lexicon.cue_role(outer.lemma_) in ADJACENT_ROLES and reports_clause \
             and lexicon.cue_role(verb.head.lemma_) not in ADJACENT_ROLES \
             and not any(c.dep_ in SUBJECT_DEPS for c in verb.children):
         # "Lazar said he welcomed extradition and added, …", "Trump told Newsmax that Romney “…,”

@@ -747,6 +747,10 @@ def test_a_clause_after_the_cues_object_and_a_comma_is_not_its_content(extractor
     text = ("At the moment Ann Lee announced her candidacy last spring, Tom Okafor was holding a meeting in "
             "his office.")
     assert not [q for q in extractor.extract(text).quotes if q.cue == "announced"]
+    # nor is what the clause's subject then told someone the announcer's
+    text = ("At the moment Ann Lee announced her candidacy last spring, Tom Okafor was holding a meeting in "
+            "his office and told aides that he viewed Lee as a genuine threat.")
+    assert only(extractor.extract(text), cue="told").speaker == "Tom Okafor"
     # whom one tells is an object too, and the clause after it is what was told
     text = "Tom Okafor told his aides, in a meeting on Monday, that the plant would close."
     assert only(extractor.extract(text), cue="told").text == "the plant would close"
