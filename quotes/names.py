@@ -333,7 +333,7 @@ class NameTable:
                 continue
             for full in orgs:
                 words = full.best_name().split()
-                initials = "".join(w[0] for w in words if w[:1].isupper())
+                initials = _initials(words)
                 short_form = len(words) > 1 and (words[0] == name or (
                     words[-1] == name and (full.outlet or outlets.known(full.best_name()))))
                 if full is not short and (initials == name if acronym else short_form):
@@ -438,22 +438,23 @@ def _long_form(ent: Span, acronyms: set[str]) -> Span:
     by its initials (``_merge_short_org_names``)."""
     doc = ent.doc
     inside = next((k for k in range(ent.start + 1, ent.end) if doc[k].text == "("), None)
-    if inside is not None and inside + 1 < ent.end and _initials(doc[ent.start : inside]) == doc[inside + 1].text:
+    if inside is not None and inside + 1 < ent.end and _initials(t.text for t in doc[ent.start : inside]) == doc[inside + 1].text:
         return Span(doc, ent.start, inside, label=ent.label_)  # "World Health Organisation (WHO"
     end = ent.end
     while end < len(doc) and end - ent.end < LONG_FORM_WORDS and (doc[end].is_title or doc[end].lower_ in NAME_JOINERS):
         end += 1
     while end > ent.end and doc[end - 1].lower_ in NAME_JOINERS:
         end -= 1  # "… Ethics in" before a word that is not the name's
-    bracketed = end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" \
-        and _initials(doc[ent.start : end]) == doc[end + 1].text
-    if end > ent.end and (bracketed or _initials(doc[ent.start : end]) in acronyms):
+    initials = _initials(t.text for t in doc[ent.start : end])
+    bracketed = end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" and initials == doc[end + 1].text
+    if end > ent.end and (bracketed or initials in acronyms):
         return Span(doc, ent.start, end, label=ent.label_)
     return ent
 
 
-def _initials(span: Span) -> str:
-    return "".join(t.text[0] for t in span if t.text[:1].isupper() and t.lower_ not in ("the", "a", "an"))
+def _initials(words) -> str:
+    """The capitals that begin a name's words, articles left out: "CREW", "SMMT"."""
+    return "".join(w[0] for w in words if w[:1].isupper() and w.lower() not in ("the", "a", "an"))
 
 
 def described_as_outlet(span: Span, lexicon: Lexicon) -> bool:

@@ -215,11 +215,10 @@ class _Described:
     def of(cls, resolver: "Resolver", mention: Span) -> "_Described":
         head = mention.root
         lemma = head.lemma_.lower()
-        return cls(lemma, frozenset(t.lemma_.lower() for t in mention if t.is_alpha and not t.is_stop),
-                   any(t.lower_ == "the" and t.dep_ == "det" for t in head.children),
-                   resolver.lexicon.nominals.get(lemma), head.tag_ == "NN", resolver.lexicon.titles,
-                   frozenset(t.lemma_.lower() for t in head.lefts if t.ent_type_ in PLACE_TYPES
-                             and any(c.lower_ == "the" for c in head.children)))
+        definite = any(t.lower_ == "the" and t.dep_ == "det" for t in head.children)
+        places = frozenset(t.lemma_.lower() for t in head.lefts if t.ent_type_ in PLACE_TYPES) if definite else frozenset()
+        return cls(lemma, frozenset(t.lemma_.lower() for t in mention if t.is_alpha and not t.is_stop), definite,
+                   resolver.lexicon.nominals.get(lemma), head.tag_ == "NN", resolver.lexicon.titles, places)
 
 
 def _description(described: _Described, group: "Group", at: int, last: int | None) -> dict[str, float]:

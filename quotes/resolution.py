@@ -233,8 +233,7 @@ class Resolver:
             found = self.resolve(mention(self.index, asker), ask.i)
             if (found is None or found.type != "PERSON") and asker.pos_ == "PROPN" and not asker.ent_type_:
                 # a journalist's name NER missed: "The Huffington Post's Scott Conroy asked"
-                words = [c.text for c in asker.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [asker.text]
-                found = Resolved(" ".join(words), "PERSON")
+                found = Resolved(normalize_name(_mention_of(asker).text), "PERSON")
             if found is not None and found.type == "PERSON" and found.key != speaker.key:
                 return found
         return None

@@ -53,8 +53,7 @@ def speaker_of(index: DocIndex, verb: Token, lexicon: Lexicon) -> tuple[Token | 
     """
     outer = verb.head.head
     joined = verb.dep_ == "conj" or (verb.dep_ == "advcl" and verb.tag_ == "VBG")
-    reports_clause = lexicon.cue_role(outer.lemma_) == "tell" or not any(
-        c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") for c in outer.children)  # not "announced his candidacy"
+    reports_clause = lexicon.cue_role(outer.lemma_) == "tell" or noun_object(outer) is None  # not "announced his candidacy"
     if joined and verb.head.dep_ == "ccomp" and lexicon.cue_role(outer.lemma_) in ADJACENT_ROLES and reports_clause \
             and lexicon.cue_role(verb.head.lemma_) not in ADJACENT_ROLES \
             and not any(c.dep_ in SUBJECT_DEPS for c in verb.children):
@@ -92,6 +91,11 @@ def speaker_of(index: DocIndex, verb: Token, lexicon: Lexicon) -> tuple[Token | 
         if found is not None:
             return found, None, None
     return None, None, None
+
+
+def noun_object(verb: Token) -> Token | None:
+    """The noun phrase a verb takes as its object: "candidacy" in "announced his candidacy"."""
+    return next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")), None)
 
 
 def _comma_before(verb: Token) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from ..lexicon import Lexicon
-from ..speakers import CONTENT_DEPS, OBJECT_DEPS, SUBJECT_DEPS, apposed_subject
+from ..speakers import CONTENT_DEPS, OBJECT_DEPS, SUBJECT_DEPS, apposed_subject, noun_object
 from .base import (CLAUSE_BREAKS, DASHES, MIN_INDIRECT_WORDS, Context, end_char, has_mark, starts_a_report,
                    trim_chars)
 
@@ -110,8 +110,8 @@ def _past_its_object(clause: Token, verb: Token, lexicon: Lexicon) -> bool:
     an object too: "told aides that …" keeps its clause)."""
     if lexicon.cue_role(verb.lemma_) == "tell":
         return False
-    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") and c.i < clause.i), None)
-    return obj is not None and any(t.text == "," for t in verb.doc[obj.right_edge.i + 1 : clause.i])
+    obj = noun_object(verb)
+    return obj is not None and obj.i < clause.i and any(t.text == "," for t in verb.doc[obj.right_edge.i + 1 : clause.i])
 
 
 def _clause_after_phrase(verb: Token) -> Token | None:
