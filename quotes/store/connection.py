@@ -8,6 +8,7 @@ every connection waits (``busy_timeout``) instead of failing. Writes go through
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +24,7 @@ def connect(path: Path, busy_timeout_ms: int) -> sqlite_utils.Database:
     # transaction and nothing is committed behind our back.
     conn = sqlite3.connect(str(path), isolation_level=None, timeout=busy_timeout_ms / 1000)
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-    conn.execute("PRAGMA journal_mode = WAL")
+    _switch_to_wal(conn, busy_timeout_ms)
     # NORMAL is crash-safe in WAL mode (a power cut may lose the last commits, never
     # corrupt); FULL would fsync every batch for no gain against a killed process.
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -33,6 +34,26 @@ def connect(path: Path, busy_timeout_ms: int) -> sqlite_utils.Database:
     conn.execute("PRAGMA cache_size = -65536")
     conn.execute("PRAGMA temp_store = MEMORY")
     return sqlite_utils.Database(conn)
+
+
+def _switch_to_wal(conn: sqlite3.Connection, busy_timeout_ms: int) -> None:
+    """``PRAGMA journal_mode = WAL``, waiting like every other statement does.
+
+    Switching a new file to WAL needs an exclusive lock, and SQLite answers ``database is
+    locked`` at once, without calling the busy handler, while another connection holds one (two
+    processes creating one database together). So we retry until the busy timeout runs out.
+    """
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 @contextmanager
