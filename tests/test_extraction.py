@@ -754,3 +754,17 @@ def test_a_clause_after_the_cues_object_and_a_comma_is_not_its_content(extractor
     # whom one tells is an object too, and the clause after it is what was told
     text = "Tom Okafor told his aides, in a meeting on Monday, that the plant would close."
     assert only(extractor.extract(text), cue="told").text == "the plant would close"
+
+
+def test_told_words_end_where_an_added_quotation_begins(extractor):
+    # the words after ", adding," are the added report's, not more of what was told
+    text = ("Councillor Tom Okafor told the Lakeside Herald that Mayor Ann Lee “had a reckless plan for the river,” "
+            "adding, “She lost the whole valley … she lost every farm along the road.”")
+    told = next(q for q in extractor.extract(text).quotes if q.cue == "told")
+    assert "reckless plan" in told.text and "valley" not in told.text
+
+
+def test_a_participle_that_reports_nothing_stays_in_the_content(extractor):
+    text = "Police said the driver abandoned his truck and ran into the woods, leaving the engine running."
+    quote = extractor.extract(text).quotes[0]
+    assert quote.text.endswith("leaving the engine running")

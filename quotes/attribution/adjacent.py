@@ -24,11 +24,13 @@ def adjacent_quotes(ctx: Context, verb: Token) -> list[Quoted]:
         if q.outer_end <= verb.idx:
             if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj") and _set_off(text, q, verb):
                 continue  # "…,” adding, “…”": a participle set off goes on to the words after it
-            between = text[q.outer_end : verb.idx]
+            between_start, between_end = q.outer_end, verb.idx
+            between = text[between_start:between_end]
             # “…,” he said — the quotation closes its clause; in "a “good” job, she said" it does not
             closed = text[q.start:q.end].rstrip()[-1:] in ",.!?…—–-" or between.lstrip()[:1] in (",", "—", "–", "-", "")
         elif q.outer_start >= verb.idx:
-            between = text[end_char(verb) : q.outer_start]
+            between_start, between_end = end_char(verb), q.outer_start
+            between = text[between_start:between_end]
             # said Wednesday, “…”; “A,” said X, and “B”; called it “false” — not "pointed to a “serious flaw”"
             closed = (not between.strip() or between.rstrip()[-1:] in ",:—–-"
                       or between.rstrip().endswith((" and", " but")) or _object_of(verb, q))
@@ -38,9 +40,20 @@ def adjacent_quotes(ctx: Context, verb: Token) -> list[Quoted]:
         # "told Congress when asked last month about the inquiry: “…”": a colon introduces the
         # quotation across a longer phrase than a comma does
         reach = MAX_WORDS_BEFORE_COLON if between.rstrip().endswith(":") else MAX_WORDS_BETWEEN
-        if closed and len(words) <= reach and "." not in between.strip(" ,") and ";" not in between:
+        if closed and len(words) <= reach and not _sentence_break(ctx, between_start, between_end):
             out.append(q)
     return out
+
+
+def _sentence_break(ctx: Context, start: int, end: int) -> bool:
+    """Whether a full stop or a semicolon stands between two offsets: a token of its own, not
+    the point of "Ms.", "U.S." or "Sen." ("“…,” the agency quoted Ms. Simonyan as saying")."""
+    between = ctx.text[start:end]
+    if ";" in between:
+        return True
+    span = ctx.doc.char_span(start, end, alignment_mode="expand")
+    tokens = list(span) if span is not None else []
+    return any(set(t.text) == {"."} for t in tokens if start <= t.idx < end)
 
 
 def _object_of(verb: Token, q: Quoted) -> bool:

@@ -30,6 +30,11 @@ def content_chars(ctx: Context, verb: Token) -> tuple[int, int] | None:
     clause = next((c for c in verb.children if c.dep_ in CONTENT_DEPS and not subject_i < c.i < verb.i
                    and not _cut_off_before(c, verb) and not _past_its_object(c, verb, lexicon)), None) \
         or _question(verb) or _clause_after_phrase(verb)
+    quoting = _quoting_verb(verb, lexicon)
+    if clause is None and quoting is not None:
+        # "“…,” the agency quoted Ms. Simonyan, the editor in chief, as saying": the parser hangs
+        # the words on "quoted", whose subject and object stand between them and "saying"
+        return content_chars(ctx, quoting)
     if clause is None and verb.dep_ == "parataxis" and verb.head.i != verb.i:
         # "Police, Sinclair says, have no policies…": the cue interrupts the content
         head = verb.head
@@ -45,10 +50,14 @@ def content_chars(ctx: Context, verb: Token) -> tuple[int, int] | None:
         return (directive(verb, text) or characterisation(verb, text) or _gerund(verb, text, lexicon)
                 or _content_before(ctx, verb) or _bare_complement(ctx, verb))
     start, end = clause_chars(clause, text, lexicon)
+    # the clause stops short of its subtree at a report set off after it (", adding, “…”",
+    # ", according to …"): what follows is that report's, so the content does not run on
+    after = next((t for t in clause.subtree if t.idx >= end and not t.is_punct), None)
+    cut_short = after is not None and starts_a_report(after, lexicon)
     if clause.i > verb.i:
         # phrases the parser hung on the cue verb belong to the content; the main clause of a
         # "While X said Y, Z…" sentence and a report coordinated with the clause do not
-        stop = min(sent.end, verb.right_edge.i + 1) if coordinated_report(clause, lexicon) is None else 0
+        stop = min(sent.end, verb.right_edge.i + 1) if coordinated_report(clause, lexicon) is None and not cut_short else 0
         stop = next((tok.i for tok in verb.doc[clause.right_edge.i + 1 : stop] if starts_a_report(tok, lexicon)), stop)
         while stop > clause.right_edge.i + 1 and verb.doc[stop - 1].dep_ == "cc":
             stop -= 1  # "…was balanced and added that…": the "and" joins the two reports
@@ -64,6 +73,15 @@ def content_chars(ctx: Context, verb: Token) -> tuple[int, int] | None:
         start = min(start, trim_chars(text, sent.start_char, end)[0])
         end = max(end, trim_chars(text, start, verb.doc[first].idx)[1])
     return (start, end) if end > start else None
+
+
+def _quoting_verb(verb: Token, lexicon: Lexicon) -> Token | None:
+    """"quoted" in "X quoted Y as saying" (``verb`` is "saying"), or None."""
+    prep = verb.head
+    if verb.dep_ != "pcomp" or prep.lower_ != "as" or prep.head.i == prep.i:
+        return None
+    quoting = prep.head
+    return quoting if quoting.pos_ == "VERB" and lexicon.cue_role(quoting.lemma_) == "conduit" else None
 
 
 def _content_before(ctx: Context, verb: Token) -> tuple[int, int] | None:
