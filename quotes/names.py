@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from .docindex import DocIndex
 from .lexicon import Lexicon, first_name_gender
@@ -191,7 +191,7 @@ class NameTable:
         self.group_at[ent.start] = group
         group.mentions.append(ent.start)
         group.outlet = group.outlet or self._said_to_be_outlet(ent)
-        if ent.root.dep_ in ("nsubj", "nsubjpass"):
+        if _holds_the_floor(ent.root):
             group.subject_at.append(ent.start)
         for description in self._descriptions(ent):
             if description.text not in group.entity.descriptions:
@@ -269,7 +269,7 @@ class NameTable:
                         group = self.person_by_word(form, tok.i) or group  # the latest of that surname
                     span = doc.char_span(tok.idx, end, alignment_mode="expand")
                     group.mentions.append(tok.i)
-                    if span.root.dep_ in ("nsubj", "nsubjpass"):
+                    if _holds_the_floor(span.root):
                         group.subject_at.append(tok.i)
                     for t in span:
                         self._untagged_at[t.i] = group
@@ -466,3 +466,10 @@ def described_as_outlet(span: Span, lexicon: Lexicon) -> bool:
     if root.lemma_.lower() in outlets and any(t.is_title for t in span[:-1]):
         return True
     return any(c.dep_ == "appos" and c.lemma_.lower() in outlets for c in root.children)
+
+
+def _holds_the_floor(tok: Token) -> bool:
+    """Whether a name is where a later "he" or "she" most likely points: a clause's subject, or
+    the one a question is put to ("X asked Sanders whether …. “Sure,” he said": the one asked
+    answers)."""
+    return tok.dep_ in ("nsubj", "nsubjpass") or (tok.dep_ == "dobj" and tok.head.lemma_ == "ask")

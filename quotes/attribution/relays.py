@@ -144,7 +144,7 @@ def split_journalist(ctx: Context, span: Span) -> tuple[Span, Span] | None:
     """
     roles = ctx.lexicon.media["role"]
     for k, tok in enumerate(span):
-        if tok.tag_ == "POS" or tok.lemma_.lower() in roles:
+        if _possessive(tok) or tok.lemma_.lower() in roles:
             outlet = _name_before(span, k)
             person = _name_after(span, k + 1, roles)
             if outlet is not None and person is not None:
@@ -157,10 +157,15 @@ def split_journalist(ctx: Context, span: Span) -> tuple[Span, Span] | None:
     return None
 
 
+def _possessive(tok: Token) -> bool:
+    """The possessive "'s", also where the small model tags the curly "’s" a proper noun."""
+    return tok.tag_ == "POS" or (tok.lower_ in ("'s", "’s") and tok.dep_ == "case")
+
+
 def _name_before(span: Span, k: int) -> Span | None:
     """The capitalised words just before position ``k`` of ``span`` ("Fox News" in "Fox News host")."""
     end = k
-    while end > 0 and span[end - 1].tag_ == "POS":
+    while end > 0 and _possessive(span[end - 1]):
         end -= 1
     start = end
     # capitalised, not title case only: "BuzzFeed's Ben Smith", "HuffPost's Sam Levine"
