@@ -24,6 +24,10 @@ SHARE_TYPES = {"CARDINAL", "PERCENT", "QUANTITY"}
 # Prepositions whose phrase belongs to an unnamed speaker's description.
 DESCRIPTION_PLACES = {"in", "at", "from", "with", "inside", "close"}
 ADJACENT_ROLES = {"speech", "tell", "write", "conduit", "direct"}  # cues that take a quotation beside them
+# Verbs of speaking whose "to" phrase names whom the words were for ("whispered to him"); not
+# "responded to", "pointed to", "admitted to", "testified to", where it names a thing.
+ADDRESSED_WITH_TO = {"say", "whisper", "shout", "yell", "mutter", "murmur", "explain", "complain", "write",
+                     "confide", "declare", "remark"}
 
 
 def _subject(index: DocIndex, node: Token) -> Token | None:
@@ -181,6 +185,21 @@ def _inverted_subject(index: DocIndex, verb: Token) -> Token | None:
 def addressee_of(verb: Token) -> Token | None:
     """Whom the cue's words were told: its object ("told the council", "telling Akar")."""
     return next((c for c in verb.children if c.dep_ in OBJECT_DEPS), None)
+
+
+def to_addressee(verb: Token, lexicon: Lexicon) -> Token | None:
+    """Whom a speaking verb's "to" phrase names: "whispered to him", "wrote to the council",
+    "said to reporters" (an audience, which resolution keeps apart) — a person, a body or a
+    pronoun for one, not "responded to the criticism" (the verb is no verb of addressing)."""
+    if verb.lemma_.lower() not in ADDRESSED_WITH_TO:
+        return None
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "to"):
+        for obj in (g for g in prep.children if g.dep_ == "pobj"):
+            lemma = obj.lemma_.lower()
+            if (obj.tag_ == "PRP" and obj.lower_ not in ("it", "itself")) or obj.ent_type_ in ("PERSON", "ORG", "NORP") \
+                    or lexicon.nominals.get(lemma) in ("PERSON", "ORG") or lemma in lexicon.audiences:
+                return obj
+    return None
 
 
 def outlet_of_addressee(verb: Token, roles: frozenset[str]) -> tuple[Token, Token] | None:

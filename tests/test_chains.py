@@ -111,6 +111,22 @@ CASES = [
      "Governor Tom Okafor spoke in Reno. Afterwards, Senator Dan Kim asked Okafor whether the budget would pass.\n"
      "“I have no doubt,” he said.",
      "I have no doubt", "Tom Okafor", ["Tom Okafor"], "Dan Kim"),
+    ("X wrote about a colleague who told her, “…”: the writer relays the colleague", "The Daily Planet",
+     "Senator Ann Lee wrote in her memoir about a fellow senator who squeezed her shoulder and told her, "
+     "\"I like my interns quiet!\" Lee did not reveal his name.",
+     "I like my interns quiet", "a fellow senator", ["Ann Lee", "a fellow senator"], "Ann Lee"),
+    ("an outlet's reporter reported, Y whispered to him: “…” (two cues before one quotation)", "The Daily Planet",
+     "Governor Tom Okafor spoke for an hour. As the crowd cheered Okafor in Reno on Tuesday night, "
+     "the Lakeside Herald's Dana Kim reported, an aide whispered to him: \"They are still with you.\"",
+     "They are still with you", "an aide", ["Lakeside Herald", "Dana Kim", "an aide"], "Tom Okafor"),
+    ("an interview for the publisher's own show: the show is spoken to", "Politico",
+     "“There was not one issue that got me up every day,” Tom Okafor admitted during an interview for "
+     "POLITICO’s “Off Message” podcast, as the convention was wrapping up.",
+     "There was not one issue", "Tom Okafor", ["Tom Okafor"], "Off Message"),
+    ("a relative clause's speaker in an interview with an outlet's editor, a long frame between", "The Daily Planet",
+     "Then there was the radio host Tom Okafor, who lamented in an interview with the Business Insider "
+     "politics editor Dana Kim, “We have spent twenty years attacking the press.”",
+     "We have spent twenty years", "Tom Okafor", ["Business Insider", "Tom Okafor"], "Dana Kim"),
     ("quoted by an outlet as saying (passive)", "The Daily Planet",
      "Police chief Omar Haddad was quoted by the Lakeside Herald as saying that the station had received threats.",
      "the station had received threats", "Omar Haddad", ["Lakeside Herald", "Omar Haddad"], None),
@@ -160,7 +176,7 @@ CASES = [
      "the plant would close", "Tom Okafor", ["Lakeside Herald", "Tom Okafor"], "Lakeside Herald"),
     ("complained to a council: no outlet", "The Daily Planet",
      "Tom Okafor complained to the city council that the plant would close.",
-     "the plant would close", "Tom Okafor", ["Tom Okafor"], None),
+     "the plant would close", "Tom Okafor", ["Tom Okafor"], "city council"),
     ("according to a source who spoke to an outlet", "The Daily Planet",
      "The plant will close in May, according to an official who spoke to The Associated Press on condition "
      "of anonymity.",
@@ -244,3 +260,16 @@ def test_a_name_that_is_no_outlet_relays_nothing(extractor):
     text = "Tom Okafor wrote in 2013 in Washington that the bridge had to close."
     quote = next(q for q in extractor.extract(text, publisher="The Daily Planet").quotes if "bridge" in q.text)
     assert quote.source_chain == ["Tom Okafor"]
+
+
+def test_a_show_title_after_an_outlets_possessive_is_no_quotation(extractor):
+    text = "“We are nowhere near the end,” Senator Joan Avery said on CBS’s “Face the Nation.”"
+    texts = [q.text for q in extractor.extract(text, publisher="The Daily Planet").quotes]
+    assert texts == ["We are nowhere near the end,"]
+
+
+def test_a_speaking_verbs_to_phrase_names_whom_it_was_said_to(extractor):
+    quote = extractor.extract("“We will close the port,” Mayor Ann Lee whispered to Governor Tom Okafor.").quotes[0]
+    assert quote.cue == "whispered" and quote.addressee == "Tom Okafor"
+    quote = extractor.extract("“That is wrong,” Lee said in response to the criticism.").quotes[0]
+    assert quote.addressee is None

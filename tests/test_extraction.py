@@ -768,3 +768,9 @@ def test_a_participle_that_reports_nothing_stays_in_the_content(extractor):
     text = "Police said the driver abandoned his truck and ran into the woods, leaving the engine running."
     quote = extractor.extract(text).quotes[0]
     assert quote.text.endswith("leaving the engine running")
+
+
+def test_a_function_word_before_an_interrupting_cue_is_no_content(extractor):
+    text = "Dr. Ann Lee backed a travel ban. But, Lee added, she did not support closing the schools."
+    texts = [q.text for q in extractor.extract(text).quotes]
+    assert "But" not in texts and any(t.startswith("she did not support") for t in texts)

@@ -31,6 +31,7 @@ from ..docindex import DocIndex
 from ..layout import RangeSet
 from ..lexicon import Lexicon
 from ..marks import QuoteIndex, Quoted
+from ..speakers import noun_object
 from .base import CUE_ROLES, Attribution, Context, Relay
 from .cues import cue_candidates, from_cue
 from .floating import floating
@@ -96,8 +97,11 @@ def _drop_overlaps(found: list[Attribution]) -> list[Attribution]:
     for att in found:
         if (att.start, att.end) in first_at and not _according_to(att):
             first = first_at[att.start, att.end]
-            if first.kind == att.kind == "direct" and _framed(first, att):
-                _take_frame(first, first, att)
+            if first.kind == att.kind == "direct":
+                if _framed(first, att) or _framed_before(first, att):
+                    _take_frame(first, first, att)
+                elif _framed_before(att, first):
+                    _take_frame(first, att, first)
             continue
         read_twice = [o for o in by_first_quotation.get(att.quoted[0], ()) if o is not att
                       and att.start <= o.cue.start_char < att.end and att.start >= o.quoted[0].outer_start - 1] \
@@ -123,6 +127,24 @@ def _framed(before: Attribution, after: Attribution) -> bool:
     # the report follows the quotation at once ("“…,” the Herald reported"), not later in the sentence
     return (before.cue.end_char <= quotation.outer_start and after_starts >= quotation.outer_end
             and not any(ch.isalnum() for ch in between) and before.cue.sent == after.cue.sent)
+
+
+def _framed_before(near: Attribution, far: Attribution) -> bool:
+    """Two cues before one quotation, one clause holding the other: "The Post's Costa reported,
+    his wife whispered to him: “…”" (the report hung on the nearer cue) and "Lee wrote about a
+    senator who … told her, “…”" (the nearer cue inside the farther one's clause). The nearer cue
+    introduces the words; the farther one's speaker relays them."""
+    if near.cue is None or far.cue is None or far.speaker is None or not near.quoted:
+        return False
+    quotation, near_verb, far_verb = near.quoted[0], near.cue.root, far.cue.root
+    hung = far_verb.head.i == near_verb.i and far_verb.dep_ in ("advcl", "parataxis", "ccomp")
+    clause = near_verb
+    while clause.dep_ == "conj":  # "who squeezed her shoulder and told her"
+        clause = clause.head
+    # "wrote about a senator who … told her, “…”"; not "a candidate who promised mass deportation:"
+    told_of = clause.dep_ == "relcl" and far_verb.is_ancestor(clause) and noun_object(near_verb) is None
+    return (far.cue.end_char <= near.cue.start_char and near.cue.end_char <= quotation.outer_start
+            and (hung or told_of) and far_verb.sent == near_verb.sent)
 
 
 def _take_frame(into: Attribution, before: Attribution, after: Attribution) -> None:

@@ -10,6 +10,7 @@ from .base import Context, end_char
 # Words that may stand between a cue and its quotation: "said Wednesday in Ottawa, “…”".
 MAX_WORDS_BETWEEN = 8
 MAX_WORDS_BEFORE_COLON = 14
+POSSESSIVES = ("'s", "’s", "s'", "s’")
 
 
 def adjacent_quotes(ctx: Context, verb: Token) -> list[Quoted]:
@@ -31,18 +32,36 @@ def adjacent_quotes(ctx: Context, verb: Token) -> list[Quoted]:
         elif q.outer_start >= verb.idx:
             between_start, between_end = end_char(verb), q.outer_start
             between = text[between_start:between_end]
+            if between.rstrip().endswith(POSSESSIVES):
+                continue  # "said on CBS’s “Face the Nation”": a quotation after a possessive is a name
             # said Wednesday, “…”; “A,” said X, and “B”; called it “false” — not "pointed to a “serious flaw”"
             closed = (not between.strip() or between.rstrip()[-1:] in ",:—–-"
                       or between.rstrip().endswith((" and", " but")) or _object_of(verb, q))
         else:
             continue
-        words = between.split()
+        # phrases on the cue itself ("in an interview with the Business Insider politics editor
+        # Oliver Darcy", "on Monday") are attribution too, however long
+        words = [t for t in _tokens(ctx, between_start, between_end)
+                 if not t.is_punct and t.dep_ != "case" and not _frames(t, verb)]
         # "told Congress when asked last month about the inquiry: “…”": a colon introduces the
         # quotation across a longer phrase than a comma does
         reach = MAX_WORDS_BEFORE_COLON if between.rstrip().endswith(":") else MAX_WORDS_BETWEEN
         if closed and len(words) <= reach and not _sentence_break(ctx, between_start, between_end):
             out.append(q)
     return out
+
+
+def _tokens(ctx: Context, start: int, end: int) -> list[Token]:
+    span = ctx.doc.char_span(start, end, alignment_mode="expand")
+    return [t for t in span if start <= t.idx < end] if span is not None else []
+
+
+def _frames(tok: Token, verb: Token) -> bool:
+    """Whether ``tok`` stands in a phrase the parser hung on the cue: where, when, to whom, in
+    what interview."""
+    while tok.head.i != tok.i and tok.head.i != verb.i:
+        tok = tok.head
+    return tok.head.i == verb.i and tok.dep_ in ("prep", "npadvmod", "advmod")
 
 
 def _sentence_break(ctx: Context, start: int, end: int) -> bool:

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import numpy
 from spacy.attrs import LEMMA, LOWER
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span, Token
 
 from ..lexicon import Lexicon
-from ..speakers import CONTENT_DEPS, SUBJECT_DEPS, addressee_of, issued_by, mention, outlet_of_addressee, speaker_of
+from ..speakers import (CONTENT_DEPS, SUBJECT_DEPS, addressee_of, issued_by, mention, outlet_of_addressee, speaker_of,
+                        to_addressee)
 from .adjacent import adjacent_quotes
 from .base import MIN_INDIRECT_WORDS, Attribution, Context, Relay, end_char, has_mark, kind_of, one_report, trim_chars
 from .content import characterisation, content_chars, directive
-from .relays import frame_relays, journalist_relays, source_relays, split_journalist, without_place
+from .relays import frame_relays, journalist_relays, recounted_by, source_relays, split_journalist, without_place
 
 # Cue roles whose "as" clause reports the clause it modifies: "As X reported/wrote/told CNN, …".
 AS_REPORT_ROLES = {"speech", "write", "tell"}
@@ -50,20 +52,25 @@ def from_cue(ctx: Context, verb: Token, role: str) -> list[Attribution] | None:
     if role == "conduit" or (as_reported is None and _is_comparison(verb)):
         return None  # "Reuters quoted X as saying": the inner speech verb carries the content
     speaker_tok, conduit_tok, conduit_cue = speaker_of(ctx.index, verb, ctx.lexicon)
+    teller = None  # the noun a relative clause's speaker is ("a colleague who told her")
     if speaker_tok is not None and verb.dep_ == "relcl":
         if speaker_tok.tag_ in ("WP", "WDT") and speaker_tok.dep_ == "nsubj":
             # "China, which called it …"; "X released a video that said …" is X's
             speaker_tok = issued_by(verb.head, ctx.lexicon) or verb.head
+            teller = speaker_tok
         elif speaker_tok.tag_ != "WP$" and not any(c.tag_ == "WP$" for c in speaker_tok.children):
             return _relative_content(ctx, verb, speaker_tok)
         # "Trump, whose attorneys argued that …": an ordinary report inside the relative clause
     if speaker_tok is not None and speaker_tok.tag_ in ("WP", "WDT") and verb.dep_ != "relcl":
         speaker_tok = _antecedent(speaker_tok) or speaker_tok  # "a colleague who pinched her and told her"
+        teller = speaker_tok
     if speaker_tok is None or (verb.tag_ == "VBN" and not any(c.dep_ in SUBJECT_DEPS for c in verb.children)
                                and verb.dep_ in ("advcl", "conj", "acl")):
         return None  # "when asked whether…", "to say that…", "Asked what…, he said": nobody speaks
     cue = verb.doc[verb.i : verb.i + 1]
     speaker, addressee, relays, employer = _heads(ctx, verb, role, speaker_tok, conduit_tok, conduit_cue)
+    if teller is not None:  # "X wrote about a colleague who told her, “…”": X relays the colleague
+        relays = recounted_by(ctx, teller) + relays
     if as_reported is not None:
         span = as_reported
     elif role == "directive":
@@ -107,7 +114,7 @@ def _heads(ctx: Context, verb: Token, role: str, speaker_tok: Token, conduit_tok
         relays.append(Relay(journalist[0], said, media=True))
         employer, speaker = journalist
     relays += frame_relays(ctx, verb, speaker_tok)
-    addressee = mention(index, addressee_of(verb)) if role == "tell" else None
+    addressee = mention(index, addressee_of(verb) if role == "tell" else to_addressee(verb, ctx.lexicon))
     both = outlet_of_addressee(verb, ctx.lexicon.media["role"]) if role == "tell" else None
     if both is not None:  # "told CNN’s Jake Tapper", parsed as two objects
         outlet = mention(index, both[0])
@@ -137,7 +144,11 @@ def _content_attributions(ctx: Context, verb: Token, span: tuple[int, int], cue:
     for start, end in pieces:
         inside = ctx.quoted_in(start, end, verb.idx)
         kind, start, end = kind_of(text, start, end, inside)
-        if kind != "indirect" or len(text[start:end].split()) >= (1 if len(pieces) > 1 else MIN_INDIRECT_WORDS):
+        words = text[start:end].split()
+        # "But, Carson added, he did not …": a piece of one function word ("But") is no content
+        if len(words) == 1 and kind == "indirect" and len(pieces) > 1 and words[0].strip(",;").lower() in STOP_WORDS:
+            continue
+        if kind != "indirect" or len(words) >= (1 if len(pieces) > 1 else MIN_INDIRECT_WORDS):
             found.append(Attribution(start, end, kind, cue, speaker, addressee, list(relays), quoted=inside))
     if len(found) == 1:
         first = found[0]

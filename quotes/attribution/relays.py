@@ -39,6 +39,8 @@ INTERVIEWS = {"interview", "appearance"}
 SPOKE_TO = {"speak", "talk"}
 # "quoting X", "citing X" after a report: X said it.
 SOURCE_PARTICIPLES = {"quote", "cite"}
+# "wrote about a colleague who told her", "spoke of a man who said": telling of someone
+RECOUNTING_PREPOSITIONS = {"about", "of"}
 # Entity types that are never a place of publication: "said in Washington", "wrote in 2013".
 NOT_MEDIA_TYPES = {"GPE", "LOC", "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY", "FAC", "NORP",
                    "EVENT"}
@@ -79,6 +81,25 @@ def frame_relays(ctx: Context, verb: Token, speaker: Token | None) -> list[Relay
     return relays
 
 
+def recounted_by(ctx: Context, person: Token) -> list[Relay]:
+    """Who tells of a person whose words a relative clause reports: "Gillibrand wrote in her book
+    about a colleague who told her, “…”", "Lee recalled an official who told him …": the one who
+    writes or speaks of them relays their words."""
+    prep = person.head
+    if person.dep_ == "pobj" and prep.lower_ in RECOUNTING_PREPOSITIONS:
+        verb, how = prep.head, f"{prep.head.lower_} {prep.lower_}"
+    elif person.dep_ == "dobj":
+        verb, how = person.head, person.head.lower_
+    else:
+        return []
+    if verb.pos_ != "VERB" or ctx.lexicon.cue_role(verb.lemma_) not in ("speech", "write"):
+        return []
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.tag_ in ("WP", "WDT"):
+        return []
+    return [Relay(mention(ctx.index, subject), how)]
+
+
 def source_spoke_to(ctx: Context, source: Token) -> list[Relay]:
     """The outlet an unnamed source gave the words to, said in a relative clause: "according to
     the person who spoke to The Associated Press", "an official who told Reuters"."""
@@ -104,7 +125,10 @@ def _medium_relays(ctx: Context, prep: Token, medium: Token) -> list[Relay]:
             cue = f"{prep.lower_} {_medium(medium)} {child.lower_}"
             # "an interview with/on ABC News" was given to it; "a column in the Forward" only printed there
             if child.lower_ in ADDRESSED_PREPOSITIONS or (_medium(medium) in INTERVIEWS and target.ent_type_ != "DATE"):
-                relays += journalist_relays(ctx, mention(ctx.index, target), cue, addressed=True)
+                # "the Business Insider politics editor Oliver Darcy": the whole phrase names his outlet
+                whole = ctx.doc[target.left_edge.i : target.right_edge.i + 1]
+                named = whole if split_journalist(ctx, whole) is not None else mention(ctx.index, target)
+                relays += journalist_relays(ctx, named, cue, addressed=True)
             elif child.lower_ in MEDIA_PREPOSITIONS and target.ent_type_ not in NOT_MEDIA_TYPES:
                 relays.append(Relay(without_place(mention(ctx.index, target), ctx.lexicon), cue, media=True))
             # "an interview with conservative host Greg Garrison on WIBC radio"
@@ -143,9 +167,15 @@ def split_journalist(ctx: Context, span: Span) -> tuple[Span, Span] | None:
     Fox News", the "of" phrase hung on the name).
     """
     roles = ctx.lexicon.media["role"]
+    show = _show_after_possessive(span)
+    if show is not None:  # "POLITICO’s “Off Message” podcast": the show was spoken to
+        return show
     for k, tok in enumerate(span):
         if _possessive(tok) or tok.lemma_.lower() in roles:
-            outlet = _name_before(span, k)
+            before = k
+            while not _possessive(tok) and before > 0 and span[before - 1].is_lower and span[before - 1].pos_ in ("NOUN", "ADJ"):
+                before -= 1  # "the Business Insider politics editor": the beat between outlet and role
+            outlet = _name_before(span, before)
             person = _name_after(span, k + 1, roles)
             if outlet is not None and person is not None:
                 return outlet, person
@@ -175,6 +205,25 @@ def _name_before(span: Span, k: int) -> Span | None:
     if start < end and span[start].text in ("&", "-"):
         start += 1
     return span[start:end] if start < end else None
+
+
+def _show_after_possessive(span: Span) -> tuple[Span, Span] | None:
+    """(outlet, show) of "CBS’s “Face the Nation”" or "POLITICO’s “Off Message” podcast": a title
+    in quotation marks right after an outlet's possessive names its show. The parser may end the
+    outlet's phrase at the possessive, so the title is looked for past the span too."""
+    doc = span.doc
+    k = next((t.i for t in span if _possessive(t)), None)
+    if k is None and span.end < len(doc) and _possessive(doc[span.end]):
+        k = span.end
+    if k is None or k == span.start or k + 2 >= len(doc) or not doc[k + 1].is_quote \
+            or doc[k - 1].ent_type_ in ("DATE", "TIME"):  # "Wednesday’s “MSNBC Live”" names no outlet
+        return None
+    close = next((j for j in range(k + 2, min(len(doc), k + 10)) if doc[j].is_quote), None)
+    title = doc[k + 2 : close] if close is not None else None
+    # a title: capitalised words, small function words between ("Face the Nation")
+    if not title or not title[0].is_title or not all(t.is_title or t.is_stop or not t.is_alpha for t in title):
+        return None
+    return doc[span.start : k], title
 
 
 def _name_after(span: Span, k: int, roles: frozenset[str]) -> Span | None:
