@@ -10,6 +10,7 @@ from the pronouns that follow it, its title or its first name. Each group is one
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,6 +24,8 @@ from .records import Entity
 from .text import normalize_name
 
 NAME_TYPES = {"PERSON", "ORG", "GPE", "NORP"}
+# A website's name, which names the organisation that runs it: "GunBroker.com", "Change.org".
+WEB_ADDRESS = re.compile(r"^[A-Z][A-Za-z0-9-]*\.(?:com|org|net)$")
 DESCRIPTION_DEPS = {"compound", "amod", "nmod", "poss", "det"}
 # Tags of words NER sometimes takes into a name that opens a sentence: "Without Bloomberg",
 # "But Clinton", "When Obama" (prepositions, conjunctions, adverbs).
@@ -80,6 +83,8 @@ class NameTable:
         for ent in self.index.ents:
             if ent.label_ in NAME_TYPES and not (skipped and skipped(ent.start_char)):
                 self._add(ent)
+        for site in self._web_addresses(skipped):
+            self._add(site)
         self._merge_short_org_names()
         self._untagged_at: dict[int, Group] = {}  # token of a name NER missed -> group
         self._find_untagged_names(skipped)
@@ -95,6 +100,12 @@ class NameTable:
         self.outlet_keys = {g.entity.key for g in self.groups if g.outlet}
 
     # -- building -----------------------------------------------------------------
+    def _web_addresses(self, skipped: Callable[[int], bool] | None) -> list[Span]:
+        """Organisations named by their website that NER left untagged: "GunBroker.com",
+        "Change.org" (a capitalised name and a domain ending)."""
+        return [Span(self.doc, t.i, t.i + 1, label="ORG") for t in self.doc
+                if WEB_ADDRESS.match(t.text) and not t.ent_type_ and not (skipped and skipped(t.idx))]
+
     def _name_words(self, ent: Span) -> list[str]:
         """The words of a name, hyphenated parts joined ("Kim Jong-un": Kim, Jong-un), titles off."""
         words: list[str] = []

@@ -58,6 +58,8 @@ if TYPE_CHECKING:
 KINDS = ("he_she", "it", "they", "description")
 WEIGHTS_RESOURCE = "resolver.json"
 SINGULAR_PRONOUNS = {"i", "me", "he", "she", "him", "her", "it"}
+# Dependencies of a clause subordinate to another (adverbial, complement, relative).
+SUBORDINATE_DEPS = {"advcl", "ccomp", "xcomp", "acl", "relcl", "pcomp", "prep", "pobj"}
 PLACE_TYPES = {"GPE", "LOC", "NORP"}  # "the Florida senator", "the Canadian minister"
 
 
@@ -96,10 +98,14 @@ def choices(resolver: "Resolver", mention: Span, at: int, kind: str, content: tu
         if kind == "he_she" else None
     spoken = _speakers_before(resolver, at)
     described = _Described.of(resolver, mention) if kind == "description" else None
+    commanding = _commanding_subjects(mention) if described is not None and described.definite \
+        and _names_someone(resolver, mention) else set()
     out = []
     for group in table.groups:
         if group.entity.type not in ("PERSON", "ORG") or group.entity.name in exclude:
             continue
+        if commanding & set(group.mentions):
+            continue  # "Trump took on Clinton after the Democratic front-runner said": not Trump
         # agreement is a constraint, not a preference: "she" is no man, "it" no person
         if (wanted is not None and group.entity.type not in wanted) or (
                 gender is not None and group.gender is not None and group.gender != gender):
@@ -130,6 +136,29 @@ def choices(resolver: "Resolver", mention: Span, at: int, kind: str, content: tu
     nominal = resolver.lexicon.nominals.get(mention.root.lemma_.lower()) if kind == "description" else None
     keep = Resolved(mention.text, nominal if nominal == "PERSON" else None)
     out.append(Choice(keep, None, {"nobody": 1.0, "indefinite": float(_indefinite(mention))}, nobody=True))
+    return out
+
+
+def _names_someone(resolver: "Resolver", mention: Span) -> bool:
+    """Whether a description reads as a person or a body itself ("the Democratic front-runner"),
+    not a document or a share of something ("the advertisement", "the story of the porter",
+    "the average of recent polls"), whose speaker may well be the clause's subject."""
+    head = mention.root
+    return head.lemma_.lower() not in resolver.lexicon.document_nouns and not any(c.dep_ == "prep" for c in head.children)
+
+
+def _commanding_subjects(mention: Span) -> set[int]:
+    """Tokens of the subjects of the clauses a description stands in, its own clause's excepted:
+    a definite description does not name the subject of a clause it is part of ("Trump took
+    on Clinton after the Democratic front-runner had said …" is no Trump; a writer would say
+    "he")."""
+    out: set[int] = set()
+    node = mention.root.head
+    # up through subordinate clauses only: "Smith spoke, and the senator added …" coordinates
+    while node.dep_ in SUBORDINATE_DEPS and node.head.i != node.i:
+        node = node.head
+        for subject in (c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != mention.root.i):
+            out.update(t.i for t in subject.subtree)
     return out
 
 

@@ -390,13 +390,29 @@ class Resolver:
                 else Resolved(named[0].text, named[0].label_)
         if resolved is not None and resolved.name.lower() in UNRESOLVED_PRONOUNS:
             return None, None
-        if resolved is not None and resolved.key is None and resolved.name.split()[-1].lower() in self.lexicon.audiences:
+        if resolved is not None and resolved.key is None and resolved.name.split()[-1] in self.lexicon.audiences:
             return None, resolved.name  # "told them", and "them" is the crowd
         if head.lower_ == "them":
             # "he told them": a group (the crowd in the gym) the article does not name; one
             # person or one organisation is no "them"
             return None, mention.text
+        if resolved is not None and resolved.key is None:
+            resolved = self._relative_of(mention, at) or resolved
         return resolved, None
+
+    def _relative_of(self, mention: Span, at: int) -> Resolved | None:
+        """"told his mother": "Randy Cable's mother", when "his" is a person the article names
+        and the article names no one the mother is. Only for addressees: GGT keeps a speaker
+        such as "her boyfriend" as written."""
+        head = mention.root
+        owner = next((c for c in head.children if c.dep_ == "poss" and c.lower_ in ("his", "her")), None)
+        if owner is None or head.pos_ != "NOUN" or head.is_upper:
+            return None
+        person = self.resolve(self.doc[owner.i : owner.i + 1], at)
+        if person is None or person.type != "PERSON" or person.key is None:
+            return None
+        rest = " ".join(t.text for t in mention if t.i != owner.i)
+        return Resolved(f"{person.name}'s {rest}", "PERSON", route="relative")
 
     def _org_inside(self, mention: Span) -> Resolved | None:
         ents = [e for e in self.index.ents_in(mention.start, mention.end) if e.label_ in ("ORG", "GPE", "NORP")]

@@ -264,3 +264,29 @@ def test_calibration_steps_are_pooled_until_each_accuracy_is_known_well_enough()
     # 30 quotes right 80% of the time are known to within 0.07 only: the two bins become one
     assert monotone(sorted(few)) == [[0.9, 0.85, 60]]
     assert monotone(sorted(many)) == [[0.3, 0.8, 200], [0.9, 0.9, 200]]
+
+
+def test_a_definite_description_is_no_subject_of_a_clause_it_stands_in(extractor):
+    # a writer would say "she"; "the Democratic front-runner" inside Okafor's sentence is someone else
+    text = ("Governor Tom Okafor spoke in Reno. Okafor attacked Senator Ann Lee on Sunday after "
+            "the Democratic front-runner had said that he was “a danger to the state.”")
+    assert quote_with(extractor, text, "danger").speaker == "Ann Lee"
+
+
+def test_this_source_is_the_unnamed_source_cited_before(extractor):
+    text = ("Members of the family soured on the manager, the Lakeside Herald reported, citing an anonymous source.\n"
+            "“The children do not like him at all,” this source told the Herald.")
+    assert quote_with(extractor, text, "children").speaker == "an anonymous source"
+
+
+def test_a_website_names_the_company_that_runs_it(extractor):
+    text = ("A statement posted on the website GunTrader.com said listings are made by users. "
+            "“No one at the website has any link to the seller,” the company wrote in its statement.")
+    assert quote_with(extractor, text, "No one").speaker == "GunTrader.com"
+
+
+def test_told_his_mother_names_whose_mother(extractor):
+    text = ("Senator Tom Okafor met Julie Easley in 2004. He had told his mother that his biggest regret was "
+            "that he had never been in love, according to Easley.")
+    quote = quote_with(extractor, text, "regret")
+    assert quote.speaker == "Tom Okafor" and quote.addressee == "Tom Okafor's mother"
