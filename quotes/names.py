@@ -89,6 +89,7 @@ class NameTable:
         self._untagged_at: dict[int, Group] = {}  # token of a name NER missed -> group
         self._find_untagged_names(skipped)
         self._retype_by_descriptions()
+        self._retype_relatives()
         for k, g in enumerate(self.groups):
             g.entity.key = f"e{k}"
             g.entity.name = g.best_name()
@@ -252,6 +253,20 @@ class NameTable:
             if g.entity.type in ("PERSON", "ORG") and len(said) == 1 and None not in said \
                     and g.entity.type not in said and not first_name_gender(g.entity.name.split()[0]):
                 g.entity.type = said.pop()
+
+    def _retype_relatives(self) -> None:
+        """A name NER typed an organisation that is a given name and the surname of a person in
+        the article is a person of that family: "Naghmeh Abedini" beside "Saeed Abedini" and
+        "Mrs. Abedini". Not when the article describes it as an organisation, nor a name whose
+        last word says what kind of body it is ("Ford Foundation")."""
+        surnames = {g.entity.name.split()[-1] for g in self.groups if g.entity.type == "PERSON"}
+        for g in self.groups:
+            words = g.entity.name.split()
+            if g.entity.type == "ORG" and len(words) == 2 and words[-1] in surnames \
+                    and all(w.istitle() and w.isalpha() for w in words) \
+                    and self.lexicon.nominals.get(words[0].lower()) is None \
+                    and not any(self.lexicon.nominals.get(h) == "ORG" for h in g.heads):  # "Team Trump"
+                g.entity.type = "PERSON"
 
     def _find_untagged_names(self, skipped) -> None:
         """Mentions of a registered name that NER left untagged ("McNeely turned down …" after

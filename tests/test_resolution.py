@@ -290,3 +290,11 @@ def test_told_his_mother_names_whose_mother(extractor):
             "that he had never been in love, according to Easley.")
     quote = quote_with(extractor, text, "regret")
     assert quote.speaker == "Tom Okafor" and quote.addressee == "Tom Okafor's mother"
+
+
+def test_a_relative_ner_typed_an_organisation_is_a_person_of_the_family(extractor):
+    # the small model tags some unfamiliar given names as organisations
+    text = ("Governor Tom Okafor spoke in Reno. A year later, Mr. Okafor called Mahsa Nouri. Her husband, "
+            "Reza Nouri, was free and would soon be coming home, the governor told her.")
+    quote = quote_with(extractor, text, "coming home")
+    assert quote.speaker == "Tom Okafor" and quote.addressee == "Mahsa Nouri"
