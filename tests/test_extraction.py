@@ -774,3 +774,11 @@ def test_a_function_word_before_an_interrupting_cue_is_no_content(extractor):
     text = "Dr. Ann Lee backed a travel ban. But, Lee added, she did not support closing the schools."
     texts = [q.text for q in extractor.extract(text).quotes]
     assert "But" not in texts and any(t.startswith("she did not support") for t in texts)
+
+
+def test_a_cue_in_a_condition_reports_nothing(extractor):
+    text = "If Mayor Ann Lee says the bridge is safe, the council will vote to reopen it on Monday."
+    assert extractor.extract(text).quotes == []
+    text = ("Tom Okafor said the plan was late, but if the mayor is now saying, “We will build it anyway,” "
+            "that is not the way to go.")
+    assert all(q.speaker != "the mayor" for q in extractor.extract(text).quotes)

@@ -23,6 +23,7 @@ from .relays import frame_relays, journalist_relays, recounted_by, source_relays
 # Cue roles whose "as" clause reports the clause it modifies: "As X reported/wrote/told CNN, …".
 AS_REPORT_ROLES = {"speech", "write", "tell"}
 HYPOTHETICAL = {"will", "might", "may", "could", "should", "'ll", "wo"}
+CONDITIONS = {"if", "unless", "whether"}  # a cue in a condition or a question reports nothing
 
 _CUE_HASHES: dict[tuple[int, int], numpy.ndarray] = {}
 
@@ -216,11 +217,13 @@ def _around_cue(text: str, start: int, end: int, verb: Token, speaker: Span | No
 
 
 def _reports(verb: Token) -> bool:
-    """Whether the cue reports words said: not "has not said", "will argue", "was told", "and told"
+    """Whether the cue reports words said: not "has not said", "will argue", "if he says", "was told", "and told"
     after a passive ("had been diagnosed and told he had three months")."""
     children = list(verb.children)
     if any(c.dep_ == "neg" for c in children) or any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL for c in children):
         return False
+    if any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in children):
+        return False  # "if the president is now saying …" supposes; it reports nothing
     if any(c.dep_ == "auxpass" for c in children):
         return False
     if verb.dep_ == "conj" and not any(c.dep_ in SUBJECT_DEPS for c in children):
