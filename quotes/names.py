@@ -53,9 +53,13 @@ class Group:
     forms: dict[str, int] = field(default_factory=dict)  # full names seen, with counts
     outlet: bool = False  # the article shows it is a news organisation
 
-    def best_name(self) -> str:
-        """The most frequent full form, the first seen on ties ("Kevin Vickers", not "Vickers")."""
-        return max(self.forms, key=lambda f: (len(f.split()) > 1, self.forms[f]))
+    def best_name(self, text: str | None = None) -> str:
+        """The most frequent full form ("Kevin Vickers", not "Vickers"); on ties an organisation's
+        form that ``text`` writes most often (NER may tag "Mayors' Council" once in four), then the
+        first seen."""
+        # people are introduced by their full name first; an organisation's spelling may vary
+        written = text if text is not None and self.entity.type == "ORG" else None
+        return max(self.forms, key=lambda f: (len(f.split()) > 1, self.forms[f], written.count(f) if written else 0))
 
 
 class NameTable:
@@ -92,7 +96,7 @@ class NameTable:
         self._retype_relatives()
         for k, g in enumerate(self.groups):
             g.entity.key = f"e{k}"
-            g.entity.name = g.best_name()
+            g.entity.name = g.best_name(self.index.text)
             if g.entity.type == "PERSON":
                 # what the name says (Mrs., Hillary) outweighs pronouns counted near a shared surname
                 g.gender = _gender(g.entity.name, g.entity.descriptions) or self._pronoun_gender(g)
@@ -113,6 +117,10 @@ class NameTable:
         glued = False  # the previous token had no space after it
         for t in self._without_leading_function_words(ent):
             word = normalize_name(t.text)  # a name made of spaces or invisible marks is no name
+            if glued and words and word in ("'", "’") and words[-1].endswith("s") and t.whitespace_ and t.i < ent.end - 1:
+                words[-1] += word  # the plural possessive of "Mayors' Council" is part of the name
+                glued = False
+                continue
             if (t.is_punct and word not in ".-") or not word:
                 glued = False
                 continue
@@ -184,17 +192,18 @@ class NameTable:
             # "Stone" after "Mark Stone", even if tagged ORG; "Mrs. Whitfield" is no Robert Whitfield
             group = self.person_by_word(words[0], ent.start, self._title_gender(ent))
         if group is None:
-            key = (label, name.lower())
+            # "Mayors' Council" and "Mayors Council" are one name written two ways
+            key = (label, _name_key(name))
             group = self._by_key.get(key)
             if group is None and label == "PERSON" and len(words) > 1:
                 # a surname seen alone before the full name ("McCallum … Doug McCallum")
-                lone = self._by_key.get(("PERSON", words[-1].lower()))
+                lone = self._by_key.get(("PERSON", _name_key(words[-1])))
                 if lone is not None and len(lone.forms) == 1:
                     group = lone
                     self._by_key[key] = group
         if group is None:
             group = Group(Entity(name, label))
-            self._by_key[(label, name.lower())] = group
+            self._by_key[key] = group
             self.groups.append(group)
         if name not in group.forms and group.entity.type == "PERSON":
             for word in {words[0].lower(), words[-1].lower()} if len(words) > 1 else {words[0].lower()}:
@@ -421,6 +430,11 @@ class NameTable:
 
     def in_quote(self, token_i: int) -> bool:
         return self.quoted_chars is not None and self.quoted_chars(self.index.starts[token_i])
+
+
+def _name_key(name: str) -> str:
+    """How names are compared: case and apostrophes aside ("Mayors' Council", "Mayors Council")."""
+    return name.lower().replace("'", "").replace("’", "")
 
 
 def _name_like(tok) -> bool:

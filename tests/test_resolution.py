@@ -298,3 +298,18 @@ def test_a_relative_ner_typed_an_organisation_is_a_person_of_the_family(extracto
             "Reza Nouri, was free and would soon be coming home, the governor told her.")
     quote = quote_with(extractor, text, "coming home")
     assert quote.speaker == "Tom Okafor" and quote.addressee == "Mahsa Nouri"
+
+
+def test_a_name_written_with_and_without_its_apostrophe_is_one_body(extractor):
+    # the article writes "Mayors' Council" twice and "Mayors Council" once; NER tags one of each
+    from quotes.lexicon import Lexicon
+    from quotes.names import NameTable
+
+    text = ("The Mayors' Council will meet on Friday. Members of the Mayors' Council want a vote. "
+            "Lee told the Mayors Council on Monday that the line was cheap.")
+    doc = extractor.nlp(text, disable=["quotes"])
+    tagged = [doc.char_span(m, m + len(name), label="ORG") for name, m in
+              (("Mayors' Council", text.index("Mayors' Council")), ("Mayors Council", text.index("Mayors Council")))]
+    doc.ents = tagged
+    table = NameTable(doc, Lexicon.load())
+    assert [g.entity.name for g in table.groups] == ["Mayors' Council"]
