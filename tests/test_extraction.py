@@ -782,3 +782,8 @@ def test_a_cue_in_a_condition_reports_nothing(extractor):
     text = ("Tom Okafor said the plan was late, but if the mayor is now saying, “We will build it anyway,” "
             "that is not the way to go.")
     assert all(q.speaker != "the mayor" for q in extractor.extract(text).quotes)
+
+
+def test_what_someone_declined_to_say_is_no_quote(extractor):
+    text = "The agency declined to say whether it had changed its rules. Tom Okafor refused to say why he resigned."
+    assert extractor.extract(text).quotes == []

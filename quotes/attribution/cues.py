@@ -24,6 +24,7 @@ from .relays import frame_relays, journalist_relays, recounted_by, source_relays
 AS_REPORT_ROLES = {"speech", "write", "tell"}
 HYPOTHETICAL = {"will", "might", "may", "could", "should", "'ll", "wo"}
 CONDITIONS = {"if", "unless", "whether"}  # a cue in a condition or a question reports nothing
+REFUSALS = {"decline", "refuse"}  # "declined to say whether …" reports nothing
 
 _CUE_HASHES: dict[tuple[int, int], numpy.ndarray] = {}
 
@@ -224,6 +225,8 @@ def _reports(verb: Token) -> bool:
         return False
     if any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in children):
         return False  # "if the president is now saying …" supposes; it reports nothing
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in REFUSALS:
+        return False  # "declined to say whether …": what was not said
     if any(c.dep_ == "auxpass" for c in children):
         return False
     if verb.dep_ == "conj" and not any(c.dep_ in SUBJECT_DEPS for c in children):
