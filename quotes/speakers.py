@@ -23,6 +23,9 @@ OBJECT_DEPS = {"dobj", "dative", "iobj"}
 SHARE_TYPES = {"CARDINAL", "PERCENT", "QUANTITY"}
 # Prepositions whose phrase belongs to an unnamed speaker's description.
 DESCRIPTION_PLACES = {"in", "at", "from", "with", "inside", "close"}
+# Adjectives after the noun they describe, which the parser may take for the head: "a security
+# professional present during the attack", "the officials involved in the talks".
+POSTPOSITIVE = {"present", "involved"}
 ADJACENT_ROLES = {"speech", "tell", "write", "conduit", "direct"}  # cues that take a quotation beside them
 # Verbs of speaking whose "to" phrase names whom the words were for ("whispered to him"); not
 # "responded to", "pointed to", "admitted to", "testified to", where it names a thing.
@@ -240,7 +243,8 @@ def mention(index: DocIndex, tok: Token | None) -> Span | None:
         if child.dep_ not in MENTION_CUT_DEPS:
             left = min(left, child.left_edge.i)
     for child in tok.rights:
-        if child.dep_ == "prep" and (child.lower_ == "of" or (child.lower_ in DESCRIPTION_PLACES and tok.pos_ in ("NOUN", "PRON"))):
+        if child.dep_ == "prep" and (child.lower_ == "of" or (child.lower_ in DESCRIPTION_PLACES and tok.pos_ in ("NOUN", "PRON"))
+                                     or tok.lower_ in POSTPOSITIVE):
             # "one of Carson's advisers"; an unnamed "participants in the meeting", "someone in attendance"
             objects = [mention(index, g) for g in child.children if g.dep_ == "pobj"]
             right = max([right] + [m.end - 1 for m in objects if m is not None])

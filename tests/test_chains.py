@@ -127,6 +127,11 @@ CASES = [
      "Then there was the radio host Tom Okafor, who lamented in an interview with the Business Insider "
      "politics editor Dana Kim, “We have spent twenty years attacking the press.”",
      "We have spent twenty years", "Tom Okafor", ["Business Insider", "Tom Okafor"], "Dana Kim"),
+    ("a description with an adjective after its noun ('present during the attack')", "The Daily Planet",
+     "Two men entered a nearby shop, where they left a bag in the lobby, a private security professional present during "
+     "the raid told Reuters.",
+     "they left a bag", "a private security professional present during the raid",
+     ["Reuters", "a private security professional present during the raid"], "Reuters"),
     ("quoted by an outlet as saying (passive)", "The Daily Planet",
      "Police chief Omar Haddad was quoted by the Lakeside Herald as saying that the station had received threats.",
      "the station had received threats", "Omar Haddad", ["Lakeside Herald", "Omar Haddad"], None),
