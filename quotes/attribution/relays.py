@@ -277,6 +277,13 @@ def fold_nested(found: list[Attribution], lexicon: Lexicon) -> list[Attribution]
     stay: what they say is true too ("according to Gibson, Major said he saw the sign" is
     Gibson's, and Major's through Gibson).
     """
+    # "The Herald reported, according to two officials, that …": the "according to" report
+    # already carries the Herald as its reporter, so the Herald's own reading of it goes
+    read_again = {id(report) for report in found for according in found
+                  if according is not report and report.speaker is not None and according.cue is not None
+                  and according.cue[0].lower_ == "according" and report.start <= according.start < according.end <= report.end
+                  and any(r.mention == report.speaker for r in according.relays)}
+    found = [a for a in found if id(a) not in read_again]
     absorbed: set[int] = set()
     for inner in found:
         if inner.cue is None or lexicon.cue_role(inner.cue.root.lemma_) == "directive":

@@ -5,9 +5,12 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from ..speakers import mention
-from .base import Attribution, Context, end_char, has_mark, kind_of, one_report, trim_chars
+from .base import Attribution, Context, Relay, end_char, has_mark, kind_of, one_report, trim_chars
 from .content import clause_chars
 from .relays import source_spoke_to
+
+# Cues whose subject reports what an "according to" phrase hung on their clause attributes
+REPORTING_ROLES = {"speech", "write"}
 
 
 def according_to(ctx: Context, tok: Token) -> list[Attribution] | None:
@@ -21,6 +24,13 @@ def according_to(ctx: Context, tok: Token) -> list[Attribution] | None:
     head = tok.head
     while head.dep_ not in ("ROOT", "ccomp", "conj") and head.head.i != head.i:
         head = head.head
+    after = tok.doc[to.right_edge.i + 1 : ctx.index.sent(tok.i).end]
+    # only when the reported words follow the phrase: in "“…,” Sanders said, according to CNN" the
+    # report is done, and CNN reports it
+    reporter = _reporter_before(ctx, tok) if any(t.pos_ in ("VERB", "AUX") for t in after) else None
+    if reporter is not None and head.i < tok.i:
+        # the parser hung the words on the reporting verb: they are the clause after the phrase
+        head = next((c for c in head.children if c.dep_ in ("ccomp", "conj", "advcl") and c.i > tok.i), head)
     first = head.left_edge
     if first.lower_ in ("that", "whether") and first.dep_ == "mark" and first.i + 1 < head.right_edge.i:
         first = first.doc[first.i + 1]  # "…told his mother that X, according to Easley": X
@@ -35,6 +45,8 @@ def according_to(ctx: Context, tok: Token) -> list[Attribution] | None:
         pieces = [trim_chars(text, start, phrase_start)]
     else:
         pieces = [trim_chars(text, phrase_end, end)]
+    # "…, according to two officials, that the mayor would resign": the content after "that"
+    pieces = [(s + 5, e) if text.startswith("that ", s) and s >= phrase_end else (s, e) for s, e in pieces]
     if sum(e - s for s, e in pieces) < 15:
         return None
     cue = tok.doc[tok.i : to.i + 1]
@@ -43,9 +55,23 @@ def according_to(ctx: Context, tok: Token) -> list[Attribution] | None:
         if end > start:
             inside = ctx.quoted_in(start, end, tok.idx)
             kind, start, end = kind_of(text, start, end, inside)
-            found.append(Attribution(start, end, kind, cue, mention(ctx.index, source), quoted=inside,
-                                     relays=source_spoke_to(ctx, source)))
+            relays = ([reporter] if reporter is not None else []) + source_spoke_to(ctx, source)
+            found.append(Attribution(start, end, kind, cue, mention(ctx.index, source), quoted=inside, relays=relays))
     return found
+
+
+def _reporter_before(ctx: Context, tok: Token) -> Relay | None:
+    """"Politico reported, according to sources, Clinton …", "The Herald reported, according to two
+    officials, that …": a reporting verb and its subject just before the phrase report what the
+    sources said, so they are its outer conduit."""
+    doc = tok.doc
+    if tok.i < 3 or doc[tok.i - 1].text != ",":
+        return None
+    verb = doc[tok.i - 2]
+    subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+    if verb.pos_ != "VERB" or subject is None or ctx.lexicon.cue_role(verb.lemma_) not in REPORTING_ROLES:
+        return None
+    return Relay(mention(ctx.index, subject), verb.lower_)
 
 
 def _source_end(source: Token) -> Token:
