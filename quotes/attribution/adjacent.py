@@ -67,12 +67,7 @@ def _frames(tok: Token, verb: Token) -> bool:
 def _sentence_break(ctx: Context, start: int, end: int) -> bool:
     """Whether a full stop or a semicolon stands between two offsets: a token of its own, not
     the point of "Ms.", "U.S." or "Sen." ("“…,” the agency quoted Ms. Simonyan as saying")."""
-    between = ctx.text[start:end]
-    if ";" in between:
-        return True
-    span = ctx.doc.char_span(start, end, alignment_mode="expand")
-    tokens = list(span) if span is not None else []
-    return any(set(t.text) == {"."} for t in tokens if start <= t.idx < end)
+    return ";" in ctx.text[start:end] or any(set(t.text) == {"."} for t in _tokens(ctx, start, end))
 
 
 def _object_of(verb: Token, q: Quoted) -> bool:
