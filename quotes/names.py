@@ -267,7 +267,7 @@ class NameTable:
         """A name NER typed an organisation that is a given name and the surname of a person in
         the article is a person of that family: "Naghmeh Abedini" beside "Saeed Abedini" and
         "Mrs. Abedini". Not when the article describes it as an organisation, nor a name whose
-        last word says what kind of body it is ("Ford Foundation")."""
+        first word says what kind of body it is ("Team Trump")."""
         surnames = {g.entity.name.split()[-1] for g in self.groups if g.entity.type == "PERSON"}
         for g in self.groups:
             words = g.entity.name.split()

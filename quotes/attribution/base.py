@@ -13,6 +13,7 @@ from ..marks import QuoteIndex, Quoted, trim
 from ..speakers import ADJACENT_ROLES, mention
 
 CUE_ROLES = ADJACENT_ROLES | {"directive"}  # every role a cue verb can play
+REPORTING_ROLES = frozenset({"speech", "write"})  # cues whose subject reports words: "said", "wrote"
 TRIM = " \t\n,;:—–-"
 MIN_INDIRECT_WORDS = 3
 DASHES = {"--", "—", "–"}

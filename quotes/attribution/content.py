@@ -6,8 +6,8 @@ from spacy.tokens import Token
 
 from ..lexicon import Lexicon
 from ..speakers import CONTENT_DEPS, OBJECT_DEPS, SUBJECT_DEPS, apposed_subject, noun_object
-from .base import (CLAUSE_BREAKS, DASHES, MIN_INDIRECT_WORDS, Context, end_char, has_mark, starts_a_report,
-                   trim_chars)
+from .base import (CLAUSE_BREAKS, DASHES, MIN_INDIRECT_WORDS, REPORTING_ROLES, Context, end_char, has_mark,
+                   starts_a_report, trim_chars)
 
 QUESTION_CUES = {"ask", "inquire"}  # "asked workers if they …": the question is the content
 FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
@@ -233,7 +233,7 @@ def _is_addressed(verb: Token) -> bool:
 def _gerund(verb: Token, text: str, lexicon: Lexicon) -> tuple[int, int] | None:
     """A gerund the cue reports as a proposition: "proposed taxing carbon emissions",
     "reported holding investments in Ford"."""
-    if lexicon.cue_role(verb.lemma_) not in ("speech", "write"):
+    if lexicon.cue_role(verb.lemma_) not in REPORTING_ROLES:
         return None
     gerund = next((c for c in verb.rights if c.dep_ in ("dobj", "xcomp") and c.tag_ == "VBG"
                    and not any(g.dep_ in SUBJECT_DEPS for g in c.children)), None)

@@ -25,7 +25,7 @@ from spacy.tokens import Span, Token
 from ..lexicon import Lexicon
 from ..outlets import Outlets
 from ..speakers import SUBJECT_DEPS, mention
-from .base import Attribution, Context, Relay
+from .base import REPORTING_ROLES, Attribution, Context, Relay
 
 # Participles that put the speaker somewhere words are published: "De Blasio, speaking on WOR710".
 MEDIA_PARTICIPLES = {"speak", "appear", "write", "talk"}
@@ -92,7 +92,7 @@ def recounted_by(ctx: Context, person: Token) -> list[Relay]:
         verb, how = person.head, person.head.lower_
     else:
         return []
-    if verb.pos_ != "VERB" or ctx.lexicon.cue_role(verb.lemma_) not in ("speech", "write"):
+    if verb.pos_ != "VERB" or ctx.lexicon.cue_role(verb.lemma_) not in REPORTING_ROLES:
         return []
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None or subject.tag_ in ("WP", "WDT"):

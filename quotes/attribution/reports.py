@@ -5,12 +5,9 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from ..speakers import mention
-from .base import Attribution, Context, Relay, end_char, has_mark, kind_of, one_report, trim_chars
+from .base import REPORTING_ROLES, Attribution, Context, Relay, end_char, has_mark, kind_of, one_report, trim_chars
 from .content import clause_chars
 from .relays import source_spoke_to
-
-# Cues whose subject reports what an "according to" phrase hung on their clause attributes
-REPORTING_ROLES = {"speech", "write"}
 
 
 def according_to(ctx: Context, tok: Token) -> list[Attribution] | None:
